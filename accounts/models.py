@@ -1,0 +1,77 @@
+"""Staff users and the role that scopes what each can see and change (API.md, "Users and roles")."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrator"
+    SCHEDULER = "scheduler", "Police scheduler"
+    SUITE_MANAGER = "suite_manager", "Suite manager"
+    COURT_USER = "court_user", "Court user"
+
+
+class StaffUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.SCHEDULER)
+    force = models.ForeignKey(
+        "evidence_suites.Force",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text="The police force a scheduler or suite manager works for.",
+    )
+    court = models.ForeignKey(
+        "bookings.Court",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text="The court a court user works for.",
+    )
+
+    objects = StaffUserManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="user_force_roles_have_a_force",
+                condition=~Q(role__in=["scheduler", "suite_manager"]) | Q(force__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="user_court_role_has_a_court",
+                condition=~Q(role="court_user") | Q(court__isnull=False),
+            ),
+        ]
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+
+class IdempotentRequest(models.Model):
+    """A create request sent with an `Idempotency-Key`, and the response it got.
+
+    The same key with the same body replays this response; with another body it is refused.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    path = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.TextField(blank=True, help_text="The rendered JSON, replayed as sent.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_unique_key")
+        ]
+        indexes = [models.Index(fields=["created_at"])]

@@ -1,0 +1,292 @@
+"""Courts, their hearings, the witnesses who give evidence remotely, and the bookings that put
+a witness in a suite for a hearing.
+
+The booking rules that the database can hold, it holds: on PostgreSQL two exclusion
+constraints make a double-booked suite or witness impossible even under concurrent requests.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from phonenumber_field.modelfields import PhoneNumberField
+
+from config.db import PostgresExclusionConstraint, TsTzRange
+from evidence_suites.models import Force, Suite
+from django.contrib.postgres.fields import RangeOperators
+
+
+class Court(models.Model):
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=120)
+    address = models.TextField()
+    postcode = models.CharField(max_length=10)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HearingStatus(models.TextChoices):
+    LISTED = "listed", "Listed"
+    VACATED = "vacated", "Vacated"
+    CONCLUDED = "concluded", "Concluded"
+
+
+class HearingType(models.TextChoices):
+    TRIAL = "trial", "Trial"
+    FIRST_HEARING = "first_hearing", "First hearing"
+    CASE_MANAGEMENT = "case_management", "Case management"
+    SENTENCING = "sentencing", "Sentencing"
+    NEWTON_HEARING = "newton_hearing", "Newton hearing"
+    APPEAL = "appeal", "Appeal"
+    OTHER = "other", "Other"
+
+
+class Hearing(models.Model):
+    """A slot in a court's list. Courts move these: vacated, relisted, concluded."""
+
+    court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="hearings")
+    case_reference = models.CharField(
+        max_length=20, help_text="The case's unique reference number (URN), e.g. 47AB1234523."
+    )
+    hearing_type = models.CharField(max_length=20, choices=HearingType.choices)
+    courtroom = models.CharField(max_length=30, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=HearingStatus.choices, default=HearingStatus.LISTED
+    )
+    vacated_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "court"]
+        indexes = [models.Index(fields=["court", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="hearing_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_reference} at {self.court} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class WitnessType(models.TextChoices):
+    POLICE_OFFICER = "police_officer", "Police officer"
+    CIVILIAN = "civilian", "Civilian"
+    VULNERABLE = "vulnerable", "Vulnerable or intimidated"
+    EXPERT = "expert", "Expert"
+
+
+class Witness(models.Model):
+    """A person who gives evidence. Personal data: kept minimal, anonymised after the hearing."""
+
+    full_name = models.CharField(max_length=120)
+    witness_type = models.CharField(max_length=20, choices=WitnessType.choices)
+    force = models.ForeignKey(
+        Force,
+        on_delete=models.PROTECT,
+        related_name="witnesses",
+        help_text="The force that looks after this witness (the officer's own force, or the "
+        "force whose witness care unit is in touch with a civilian).",
+    )
+    collar_number = models.CharField(max_length=20, blank=True)
+    phone = PhoneNumberField(blank=True, help_text="Stored in E.164, e.g. +447700900123.")
+    email = models.EmailField(blank=True)
+    sms_opt_out = models.BooleanField(
+        default=False, help_text="The number replied STOP: no SMS is sent to it."
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name_plural = "witnesses"
+        indexes = [models.Index(fields=["force", "full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def initials(self) -> str:
+        return "".join(part[0].upper() for part in self.full_name.split() if part)
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    CHECKED_IN = "checked_in", "Checked in"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+#: A booking in one of these holds its suite and its witness for its window.
+OCCUPYING_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.COMPLETED)
+#: A booking in one of these can still change (be moved, cancelled, checked in).
+OPEN_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
+
+
+class Outcome(models.TextChoices):
+    GAVE_EVIDENCE = "gave_evidence", "Gave evidence"
+    NOT_REQUIRED = "not_required", "Not required"
+    NO_SHOW = "no_show", "Did not attend"
+
+
+class LiveLinkBasis(models.TextChoices):
+    CJA_2003_S51 = "cja_2003_s51", "Criminal Justice Act 2003 s.51 (any witness)"
+    YJCEA_1999_S24 = "yjcea_1999_s24", "Youth Justice and Criminal Evidence Act 1999 s.24"
+
+
+class Booking(models.Model):
+    """A witness booked into a suite for a hearing, for a window of time."""
+
+    reference = models.CharField(max_length=12, unique=True, editable=False)
+    hearing = models.ForeignKey(Hearing, on_delete=models.PROTECT, related_name="bookings")
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="bookings")
+    suite = models.ForeignKey(Suite, on_delete=models.PROTECT, related_name="bookings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    # The window plus the suite's set-up before and turnaround after: what no other booking of
+    # the suite may overlap. Kept on the row so the database can enforce it.
+    occupied_from = models.DateTimeField(editable=False)
+    occupied_until = models.DateTimeField(editable=False)
+    status = models.CharField(
+        max_length=12, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
+    )
+    cancellation_reason = models.CharField(max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=15, choices=Outcome.choices, null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    witness_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the witness said they will attend."
+    )
+    live_link_basis = models.CharField(
+        max_length=20, choices=LiveLinkBasis.choices, default=LiveLinkBasis.CJA_2003_S51
+    )
+    needs_supporter = models.BooleanField(default=False)
+    needs_intermediary = models.BooleanField(default=False)
+    interpreter_language = models.CharField(max_length=40, blank=True)
+    notes = models.TextField(blank=True, help_text="For staff only; never sent to anyone.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Rises with every change; calendar invites use it as SEQUENCE."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["suite", "occupied_from"]),
+            models.Index(fields=["witness", "starts_at"]),
+            models.Index(fields=["status", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="booking_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))
+            ),
+            models.CheckConstraint(
+                name="booking_occupies_its_window",
+                condition=Q(occupied_from__lte=F("starts_at"), occupied_until__gte=F("ends_at")),
+            ),
+            models.CheckConstraint(
+                name="booking_cancellation_has_reason",
+                condition=~Q(status="cancelled") | ~Q(cancellation_reason=""),
+            ),
+            models.CheckConstraint(
+                name="booking_completed_has_outcome",
+                condition=~Q(status="completed") | Q(outcome__isnull=False),
+            ),
+            PostgresExclusionConstraint(
+                name="booking_no_suite_overlap",
+                expressions=[
+                    ("suite", RangeOperators.EQUAL),
+                    (TsTzRange("occupied_from", "occupied_until"), RangeOperators.OVERLAPS),
+                ],
+                condition=~Q(status="cancelled"),
+            ),
+            PostgresExclusionConstraint(
+                name="booking_no_witness_overlap",
+                expressions=[
+                    ("witness", RangeOperators.EQUAL),
+                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
+                ],
+                condition=~Q(status="cancelled"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class BookingEvent(models.Model):
+    """One entry in a booking's history. Append-only: never updated, never deleted."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=150, help_text="Who did it, as shown: a username, 'witness' or 'system'."
+    )
+    action = models.CharField(max_length=40)
+    changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["booking", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Booking history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Booking history is append-only.")
+
+
+class AttentionKind(models.TextChoices):
+    RELIST_CONFLICT = "relist_conflict", "Could not follow the relisted hearing"
+    SUITE_CLOSED = "suite_closed", "Suite closed over the booking"
+    MESSAGE_FAILED = "message_failed", "A message could not be delivered"
+    WITNESS_CANNOT_ATTEND = "witness_cannot_attend", "Witness says they cannot attend"
+
+
+class AttentionFlag(models.Model):
+    """Something about a booking that a scheduler must look at and resolve."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=30, choices=AttentionKind.choices)
+    detail = models.CharField(max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.get_kind_display()}"

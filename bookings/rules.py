@@ -1,0 +1,147 @@
+"""The booking rules, stated once and shared by create, reschedule, relist and availability.
+
+Opening hours are wall-clock times in Europe/London, so a window is converted to local time
+before it is compared: 10:00 on a BST Monday is 09:00Z, on a GMT Monday 10:00Z.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from config.errors import Conflict, DomainError
+from evidence_suites.models import Closure, OpeningHours, Suite
+
+from .models import OCCUPYING_STATUSES, Booking, Hearing, HearingStatus, Witness
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(LONDON)
+
+
+def occupied_window(suite: Suite, starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    """The window plus the suite's set-up before and turnaround after."""
+    padding = timedelta(minutes=suite.turnaround_minutes)
+    return starts_at - padding, ends_at + padding
+
+
+def check_window(starts_at: datetime, ends_at: datetime, *, allow_past: bool = False) -> None:
+    if ends_at <= starts_at:
+        raise DomainError(
+            "invalid_window",
+            "The booking must end after it starts.",
+            fields={"ends_at": ["Must be after starts_at."]},
+        )
+    longest = timedelta(hours=settings.BOOKING_MAX_HOURS)
+    if ends_at - starts_at > longest:
+        raise DomainError(
+            "window_too_long",
+            f"A booking lasts at most {settings.BOOKING_MAX_HOURS} hours.",
+            fields={"ends_at": [f"At most {settings.BOOKING_MAX_HOURS} hours after starts_at."]},
+        )
+    if not allow_past and starts_at < timezone.now():
+        raise DomainError(
+            "window_in_past",
+            "The booking would start in the past.",
+            fields={"starts_at": ["Must be in the future."]},
+        )
+
+
+def check_hearing_listed(hearing: Hearing) -> None:
+    if hearing.status != HearingStatus.LISTED:
+        raise DomainError(
+            "hearing_not_listed",
+            f"The hearing is {hearing.get_status_display().lower()}, so it cannot be booked.",
+            fields={"hearing": ["The hearing is not listed."]},
+        )
+
+
+def check_witness_bookable(witness: Witness) -> None:
+    if witness.anonymised_at is not None:
+        raise DomainError(
+            "witness_anonymised",
+            "This witness's details were anonymised; add them again as a new witness.",
+            fields={"witness": ["Anonymised."]},
+        )
+
+
+def check_suite_active(suite: Suite) -> None:
+    if not suite.is_active:
+        raise DomainError(
+            "suite_inactive",
+            f"{suite.name} is not taking bookings.",
+            fields={"suite": ["The suite is inactive."]},
+        )
+
+
+def opening_period_filter(starts_at: datetime, ends_at: datetime) -> Q | None:
+    """A filter on OpeningHours matching a period that holds the whole window, or None when
+    no period can (the window crosses local midnight)."""
+    start, end = local(starts_at), local(ends_at)
+    midnight_end = end.time() == end.time().min and end.date() == start.date() + timedelta(days=1)
+    if end.date() != start.date() or midnight_end:
+        return None
+    return Q(weekday=start.weekday(), opens__lte=start.time(), closes__gte=end.time())
+
+
+def check_open(suite: Suite, starts_at: datetime, ends_at: datetime) -> None:
+    condition = opening_period_filter(starts_at, ends_at)
+    if condition is None:
+        raise DomainError(
+            "outside_opening_hours",
+            "A booking must start and finish on the same day (Europe/London time).",
+            fields={"ends_at": ["Crosses midnight."]},
+        )
+    if not OpeningHours.objects.filter(condition, suite=suite).exists():
+        start, end = local(starts_at), local(ends_at)
+        raise DomainError(
+            "outside_opening_hours",
+            f"{suite.name} is not open for the whole of {start:%A %d %B %Y %H:%M}–{end:%H:%M}.",
+            fields={"starts_at": ["Outside the suite's opening hours."]},
+        )
+
+
+def check_free(
+    *,
+    suite: Suite,
+    witness: Witness,
+    starts_at: datetime,
+    ends_at: datetime,
+    exclude: Booking | None = None,
+) -> None:
+    """The suite is not closed, and neither suite nor witness is already booked then."""
+    if Closure.objects.filter(suite=suite, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+        raise Conflict("suite_closed", f"{suite.name} is closed for part of that time.")
+    occupied_from, occupied_until = occupied_window(suite, starts_at, ends_at)
+    others = Booking.objects.filter(status__in=OCCUPYING_STATUSES)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if others.filter(
+        suite=suite, occupied_from__lt=occupied_until, occupied_until__gt=occupied_from
+    ).exists():
+        raise Conflict(
+            "suite_unavailable",
+            f"{suite.name} is already booked then (including {suite.turnaround_minutes} minutes "
+            "of set-up and turnaround either side).",
+        )
+    if others.filter(witness=witness, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+        raise Conflict("witness_unavailable", "The witness is already booked at that time.")
+
+
+def conflict_from_integrity_error(error: Exception) -> Conflict | None:
+    """Turn PostgreSQL's refusal (an exclusion constraint) into the API's 409."""
+    cause = getattr(error, "__cause__", None)
+    name = getattr(getattr(cause, "diag", None), "constraint_name", None) or str(error)
+    if "booking_no_suite_overlap" in name:
+        return Conflict("suite_unavailable", "The suite was booked for that time a moment ago.")
+    if "booking_no_witness_overlap" in name:
+        return Conflict(
+            "witness_unavailable", "The witness was booked for that time a moment ago."
+        )
+    return None

@@ -1,0 +1,193 @@
+"""Reads: what each role may see, and the availability search (suites minus bookings)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
+
+from accounts.models import Role, User
+from evidence_suites.models import Closure, Force, OpeningHours, Suite
+
+from . import rules
+from .models import (
+    OCCUPYING_STATUSES,
+    AttentionFlag,
+    Booking,
+    BookingEvent,
+    Court,
+    Hearing,
+    Witness,
+)
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+# --- Scoping by role -------------------------------------------------------------------------
+
+def _is_admin(user: User) -> bool:
+    return user.is_superuser or user.role == Role.ADMIN
+
+
+def booking_list(*, user: User) -> QuerySet[Booking]:
+    """Admins see every booking; a scheduler their force's witnesses' bookings; a suite manager
+    the bookings at their force's suites; a court user the bookings for their court."""
+    bookings = Booking.objects.select_related("hearing__court", "witness", "suite")
+    if _is_admin(user):
+        return bookings
+    if user.role == Role.SCHEDULER:
+        return bookings.filter(witness__force_id=user.force_id)
+    if user.role == Role.SUITE_MANAGER:
+        return bookings.filter(suite__force_id=user.force_id)
+    if user.role == Role.COURT_USER:
+        return bookings.filter(hearing__court_id=user.court_id)
+    return bookings.none()
+
+
+def witness_list(*, user: User) -> QuerySet[Witness]:
+    witnesses = Witness.objects.select_related("force")
+    if _is_admin(user):
+        return witnesses
+    if user.role == Role.SCHEDULER:
+        return witnesses.filter(force_id=user.force_id)
+    return witnesses.none()
+
+
+def hearing_list(*, user: User) -> QuerySet[Hearing]:
+    hearings = Hearing.objects.select_related("court")
+    if user.role == Role.COURT_USER and not _is_admin(user):
+        return hearings.filter(court_id=user.court_id)
+    return hearings
+
+
+def court_list(*, user: User) -> QuerySet[Court]:
+    return Court.objects.order_by("name")
+
+
+def force_list(*, user: User) -> QuerySet[Force]:
+    return Force.objects.order_by("name")
+
+
+def suites_manageable_by(*, user: User) -> QuerySet[Suite]:
+    if _is_admin(user):
+        return Suite.objects.all()
+    if user.role == Role.SUITE_MANAGER:
+        return Suite.objects.filter(force_id=user.force_id)
+    return Suite.objects.none()
+
+
+def booking_history(*, booking: Booking) -> QuerySet[BookingEvent]:
+    return booking.events.order_by("at", "id")
+
+
+def attention_list(*, user: User) -> QuerySet[AttentionFlag]:
+    return (
+        AttentionFlag.objects.filter(resolved_at__isnull=True, booking__in=booking_list(user=user))
+        .select_related("booking__suite", "booking__hearing__court", "booking__witness")
+        .order_by("created_at")
+    )
+
+
+# --- Availability ----------------------------------------------------------------------------
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance between two points on the Earth's surface."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def available_suites(
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    near: tuple[float | Decimal, float | Decimal] | None = None,
+    force: Force | int | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    """Active suites open for the whole window, not closed and not booked then (set-up and
+    turnaround included), nearest first when `near` is given, else by name.
+
+    Two queries whatever the number of suites: the candidate suites, then the bookings that
+    could clash with any of them."""
+    period = rules.opening_period_filter(starts_at, ends_at)
+    if period is None or ends_at <= starts_at:
+        return []
+    open_then = OpeningHours.objects.filter(period, suite=OuterRef("pk"))
+    closed_then = Closure.objects.filter(
+        suite=OuterRef("pk"), starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    candidates = Suite.objects.filter(is_active=True).filter(Exists(open_then))
+    candidates = candidates.exclude(Exists(closed_then))
+    if force is not None:
+        candidates = candidates.filter(force=force)
+    suites = list(
+        candidates.select_related("force").only(
+            "id", "code", "name", "force__id", "force__code", "address", "postcode",
+            "latitude", "longitude", "location_confidential", "turnaround_minutes", "capacity",
+        )
+    )
+    if not suites:
+        return []
+    widest = max(s.turnaround_minutes for s in suites)
+    padding = timedelta(minutes=widest)
+    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    clashing = Booking.objects.filter(
+        suite__in=suites,
+        status__in=OCCUPYING_STATUSES,
+        occupied_from__lt=ends_at + padding,
+        occupied_until__gt=starts_at - padding,
+    ).values_list("suite_id", "occupied_from", "occupied_until")
+    for suite_id, occupied_from, occupied_until in clashing:
+        busy[suite_id].append((occupied_from, occupied_until))
+
+    results = []
+    for suite in suites:
+        want_from, want_until = rules.occupied_window(suite, starts_at, ends_at)
+        if any(f < want_until and u > want_from for f, u in busy[suite.pk]):
+            continue
+        distance = None
+        if near is not None:
+            distance = round(
+                great_circle_km(
+                    float(near[0]), float(near[1]), float(suite.latitude), float(suite.longitude)
+                ),
+                2,
+            )
+        results.append(
+            {
+                "suite": suite.pk,
+                "code": suite.code,
+                "name": suite.name,
+                "force": suite.force_id,
+                "force_code": suite.force.code,
+                "distance_km": distance,
+                "address": suite.address,
+                "postcode": suite.postcode,
+                "latitude": float(suite.latitude),
+                "longitude": float(suite.longitude),
+                "location_confidential": suite.location_confidential,
+                "capacity": suite.capacity,
+                "turnaround_minutes": suite.turnaround_minutes,
+            }
+        )
+    if near is not None:
+        results.sort(key=lambda row: (row["distance_km"], row["name"]))
+    else:
+        results.sort(key=lambda row: row["name"])
+    return results[:limit] if limit else results
+
+
+def booking_last_change(*, bookings: QuerySet[Booking]):
+    return bookings.aggregate(last=Max("updated_at"))["last"]
+
+
+def bookings_with_relations(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    return bookings.prefetch_related(
+        Prefetch("flags", queryset=AttentionFlag.objects.filter(resolved_at__isnull=True))
+    )

@@ -1,0 +1,608 @@
+"""Writes for courts, hearings, witnesses and bookings: one function per use case.
+
+Every booking change is recorded in the booking's history in the same transaction. Status
+changes are compare-and-swap on the booking's version: of two racing changes one wins and the
+other is told the booking changed (409).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from config.errors import Conflict, DomainError
+from evidence_suites.models import Suite
+
+from . import rules
+from .models import (
+    OPEN_STATUSES,
+    AttentionFlag,
+    AttentionKind,
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Court,
+    Hearing,
+    HearingStatus,
+    Outcome,
+    Witness,
+    WitnessType,
+)
+
+# Crockford's base 32: no I, L, O or U, so a reference read out over the phone is unambiguous.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 6
+
+
+# --- History --------------------------------------------------------------------------------
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _actor_label(actor: User | None, label: str | None) -> str:
+    if label:
+        return label
+    return actor.get_username() if actor is not None else "system"
+
+
+def booking_event_record(
+    *,
+    booking: Booking,
+    action: str,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> BookingEvent:
+    """Append one entry to a booking's history: who, when, what changed (before → after)."""
+    return BookingEvent.objects.create(
+        booking=booking,
+        at=timezone.now(),
+        actor=actor,
+        actor_label=_actor_label(actor, actor_label),
+        action=action,
+        changes={
+            field: [_jsonable(before), _jsonable(after)]
+            for field, (before, after) in (changes or {}).items()
+        },
+    )
+
+
+def _diff(booking: Booking, new_values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    changes = {}
+    for field, value in new_values.items():
+        before = getattr(booking, field)
+        if isinstance(before, models.Model):
+            before_cmp, value_cmp = before.pk, getattr(value, "pk", value)
+        else:
+            before_cmp, value_cmp = before, value
+        if before_cmp != value_cmp:
+            changes[field] = (before, value)
+    return changes
+
+
+# --- Courts, hearings, witnesses -------------------------------------------------------------
+
+@transaction.atomic
+def court_create(**fields) -> Court:
+    if Court.objects.filter(code=fields["code"]).exists():
+        raise Conflict(
+            "court_exists", "A court with this code already exists.", fields={"code": ["Taken."]}
+        )
+    return Court.objects.create(**fields)
+
+
+def _check_hearing_window(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise DomainError(
+            "invalid_window",
+            "A hearing must end after it starts.",
+            fields={"ends_at": ["Must be after starts_at."]},
+        )
+    if ends_at - starts_at > timedelta(hours=12):
+        raise DomainError(
+            "window_too_long",
+            "A hearing slot lasts at most one sitting day (12 hours).",
+            fields={"ends_at": ["At most 12 hours after starts_at."]},
+        )
+
+
+@transaction.atomic
+def hearing_create(
+    *,
+    court: Court,
+    case_reference: str,
+    hearing_type: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    courtroom: str = "",
+) -> Hearing:
+    """A hearing listed in a court's list."""
+    _check_hearing_window(starts_at, ends_at)
+    return Hearing.objects.create(
+        court=court,
+        case_reference=case_reference.strip().upper(),
+        hearing_type=hearing_type,
+        courtroom=courtroom,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+
+
+@transaction.atomic
+def hearing_update(*, actor: User | None, hearing: Hearing, **fields) -> Hearing:
+    """Change a hearing's details. New times relist it (its bookings follow); status may only
+    move to `concluded` here: vacating needs a reason and goes through `hearing_vacate`."""
+    hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    status = fields.pop("status", None)
+    starts_at = fields.pop("starts_at", hearing.starts_at)
+    ends_at = fields.pop("ends_at", hearing.ends_at)
+    if "case_reference" in fields:
+        fields["case_reference"] = fields["case_reference"].strip().upper()
+    for name, value in fields.items():
+        setattr(hearing, name, value)
+    hearing.save()
+    if (starts_at, ends_at) != (hearing.starts_at, hearing.ends_at):
+        hearing = hearing_relist(actor=actor, hearing=hearing, starts_at=starts_at, ends_at=ends_at)
+    if status is not None and status != hearing.status:
+        if status == HearingStatus.CONCLUDED:
+            hearing = hearing_conclude(hearing=hearing)
+        elif status == HearingStatus.VACATED:
+            raise DomainError(
+                "use_vacate",
+                "Vacate a hearing with POST /api/v1/hearings/{id}/vacate/ and a reason.",
+                fields={"status": ["Use the vacate action."]},
+            )
+        else:
+            raise DomainError(
+                "use_relist",
+                "Relist a hearing with POST /api/v1/hearings/{id}/relist/ and its new times.",
+                fields={"status": ["Use the relist action."]},
+            )
+    return hearing
+
+
+@transaction.atomic
+def hearing_conclude(*, hearing: Hearing) -> Hearing:
+    updated = Hearing.objects.filter(pk=hearing.pk, status=HearingStatus.LISTED).update(
+        status=HearingStatus.CONCLUDED, updated_at=timezone.now()
+    )
+    if not updated:
+        raise Conflict("hearing_not_listed", "Only a listed hearing can be concluded.")
+    hearing.refresh_from_db()
+    return hearing
+
+
+@transaction.atomic
+def hearing_vacate(*, actor: User | None, hearing: Hearing, reason: str) -> Hearing:
+    """The hearing is off (cracked, withdrawn...). Witnesses still booked are stood down: their
+    bookings are cancelled with the reason; anyone already in a suite is released as not
+    required, so the time they gave still counts."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            "reason_required", "Say why the hearing is vacated.", fields={"reason": ["Required."]}
+        )
+    updated = Hearing.objects.filter(pk=hearing.pk, status=HearingStatus.LISTED).update(
+        status=HearingStatus.VACATED, vacated_reason=reason[:200], updated_at=timezone.now()
+    )
+    if not updated:
+        raise Conflict("hearing_not_listed", "Only a listed hearing can be vacated.")
+    hearing.refresh_from_db()
+    for booking in hearing.bookings.filter(status__in=OPEN_STATUSES).select_related("hearing"):
+        if booking.status == BookingStatus.CONFIRMED:
+            booking_cancel(actor=actor, booking=booking, reason=f"Hearing vacated: {reason}")
+        else:
+            booking_complete(actor=actor, booking=booking, outcome=Outcome.NOT_REQUIRED)
+    return hearing
+
+
+def _window_after_relist(booking: Booking, hearing: Hearing, starts_at: datetime, ends_at: datetime):
+    """A booking for the whole hearing takes the whole new slot; a phased booking (morning or
+    afternoon) keeps its place relative to the start."""
+    if (booking.starts_at, booking.ends_at) == (hearing.starts_at, hearing.ends_at):
+        return starts_at, ends_at
+    shift = starts_at - hearing.starts_at
+    return booking.starts_at + shift, booking.ends_at + shift
+
+
+@transaction.atomic
+def hearing_relist(
+    *, actor: User | None, hearing: Hearing, starts_at: datetime, ends_at: datetime
+) -> Hearing:
+    """The court moved the hearing. A live-link direction survives an adjournment, so each
+    booking follows the hearing where its suite is free at the new time; where it is not, the
+    booking stays put and is flagged for staff with the nearest free suites suggested."""
+    from .selectors import available_suites
+
+    _check_hearing_window(starts_at, ends_at)
+    hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    if hearing.status == HearingStatus.CONCLUDED:
+        raise Conflict("hearing_concluded", "A concluded hearing cannot be relisted.")
+    bookings = list(
+        hearing.bookings.filter(status=BookingStatus.CONFIRMED).select_related("suite", "witness")
+    )
+    moves = [(b, *_window_after_relist(b, hearing, starts_at, ends_at)) for b in bookings]
+    hearing.starts_at, hearing.ends_at = starts_at, ends_at
+    hearing.status = HearingStatus.LISTED
+    hearing.vacated_reason = ""
+    hearing.save()
+    for booking, new_start, new_end in moves:
+        try:
+            with transaction.atomic():
+                booking_reschedule(
+                    actor=actor,
+                    booking=booking,
+                    starts_at=new_start,
+                    ends_at=new_end,
+                    action="moved_with_hearing",
+                )
+        except DomainError as refusal:
+            suggestions = available_suites(
+                starts_at=new_start,
+                ends_at=new_end,
+                near=(booking.suite.latitude, booking.suite.longitude),
+                limit=3,
+            )
+            AttentionFlag.objects.create(
+                booking=booking,
+                kind=AttentionKind.RELIST_CONFLICT,
+                detail=f"Hearing moved to {rules.local(new_start):%a %d %b %H:%M}: {refusal.detail}",
+                data={
+                    "reason_code": refusal.code,
+                    "proposed_starts_at": new_start.isoformat(),
+                    "proposed_ends_at": new_end.isoformat(),
+                    "suggested_suites": [row["suite"] for row in suggestions],
+                },
+                created_at=timezone.now(),
+            )
+            booking_event_record(
+                booking=booking,
+                actor=actor,
+                action="relist_conflict",
+                changes={"attention": (None, refusal.code)},
+            )
+    return hearing
+
+
+def _check_witness_fields(witness_type: str, collar_number: str) -> None:
+    if witness_type == WitnessType.POLICE_OFFICER and not collar_number.strip():
+        raise DomainError(
+            "collar_number_required",
+            "A police officer witness needs their collar number.",
+            fields={"collar_number": ["Required for a police officer."]},
+        )
+
+
+@transaction.atomic
+def witness_create(
+    *,
+    full_name: str,
+    witness_type: str,
+    force,
+    collar_number: str = "",
+    phone: str = "",
+    email: str = "",
+) -> Witness:
+    _check_witness_fields(witness_type, collar_number)
+    return Witness.objects.create(
+        full_name=full_name.strip(),
+        witness_type=witness_type,
+        force=force,
+        collar_number=collar_number.strip(),
+        phone=phone,
+        email=email,
+    )
+
+
+@transaction.atomic
+def witness_update(*, witness: Witness, **fields) -> Witness:
+    for name, value in fields.items():
+        setattr(witness, name, value)
+    _check_witness_fields(witness.witness_type, witness.collar_number)
+    if witness.anonymised_at is not None:
+        raise Conflict("witness_anonymised", "This witness's details were anonymised.")
+    witness.save()
+    return witness
+
+
+# --- Bookings --------------------------------------------------------------------------------
+
+def _new_reference() -> str:
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{settings.BOOKING_REFERENCE_PREFIX}-{body}"
+
+
+def _insert_booking(booking: Booking) -> None:
+    for _attempt in range(5):
+        booking.reference = _new_reference()
+        try:
+            with transaction.atomic():
+                booking.save(force_insert=True)
+            return
+        except IntegrityError as error:
+            conflict = rules.conflict_from_integrity_error(error)
+            if conflict is not None:
+                raise conflict from None
+            if "reference" not in str(error):
+                raise
+    raise RuntimeError("Could not find a free booking reference.")
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    actor: User | None,
+    hearing: Hearing,
+    witness: Witness,
+    suite: Suite,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    allow_past: bool = False,
+    **details,
+) -> Booking:
+    """Book a witness into a suite for a hearing, by default for the hearing's whole slot.
+
+    The window must lie inside one of the suite's opening periods, outside its closures, and
+    overlap no other booking of the suite (set-up and turnaround included) or of the witness.
+    """
+    starts_at = starts_at or hearing.starts_at
+    ends_at = ends_at or hearing.ends_at
+    rules.check_window(starts_at, ends_at, allow_past=allow_past)
+    rules.check_hearing_listed(hearing)
+    rules.check_witness_bookable(witness)
+    rules.check_suite_active(suite)
+    rules.check_open(suite, starts_at, ends_at)
+    rules.check_free(suite=suite, witness=witness, starts_at=starts_at, ends_at=ends_at)
+    occupied_from, occupied_until = rules.occupied_window(suite, starts_at, ends_at)
+    booking = Booking(
+        hearing=hearing,
+        witness=witness,
+        suite=suite,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        occupied_from=occupied_from,
+        occupied_until=occupied_until,
+        created_by=actor,
+        **details,
+    )
+    _insert_booking(booking)
+    booking_event_record(
+        booking=booking,
+        actor=actor,
+        action="created",
+        changes={
+            "status": (None, booking.status),
+            "hearing": (None, hearing.pk),
+            "witness": (None, witness.pk),
+            "suite": (None, suite.pk),
+            "starts_at": (None, starts_at),
+            "ends_at": (None, ends_at),
+        },
+    )
+    return booking
+
+
+def _compare_and_swap(booking: Booking, expected_statuses, **values) -> Booking:
+    """Apply `values` only if the booking is still what this request read (same version and
+    an expected status); otherwise someone else changed it first and this request loses."""
+    try:
+        with transaction.atomic():
+            updated = Booking.objects.filter(
+                pk=booking.pk, version=booking.version, status__in=expected_statuses
+            ).update(version=F("version") + 1, updated_at=timezone.now(), **values)
+    except IntegrityError as error:
+        conflict = rules.conflict_from_integrity_error(error)
+        if conflict is not None:
+            raise conflict from None
+        raise
+    if not updated:
+        raise Conflict(
+            "booking_changed",
+            "The booking was changed by someone else a moment ago; reload it and try again.",
+        )
+    booking.refresh_from_db()
+    return booking
+
+
+def _require_status(booking: Booking, allowed, action: str) -> None:
+    if booking.status not in allowed:
+        raise Conflict(
+            "invalid_transition",
+            f"A {booking.get_status_display().lower()} booking cannot be {action}.",
+        )
+
+
+@transaction.atomic
+def booking_update_details(*, actor: User | None, booking: Booking, **details) -> Booking:
+    """Special measures and staff notes: no effect on the schedule."""
+    changes = _diff(booking, details)
+    if not changes:
+        return booking
+    booking = _compare_and_swap(booking, list(BookingStatus), **details)
+    booking_event_record(booking=booking, actor=actor, action="details_changed", changes=changes)
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(
+    *,
+    actor: User | None,
+    booking: Booking,
+    suite: Suite | None = None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    action: str = "rescheduled",
+) -> Booking:
+    """Move a confirmed booking to another suite or time, under the same rules as a new one."""
+    suite = suite or booking.suite
+    starts_at = starts_at or booking.starts_at
+    ends_at = ends_at or booking.ends_at
+    changes = _diff(booking, {"suite": suite, "starts_at": starts_at, "ends_at": ends_at})
+    if not changes:
+        return booking
+    _require_status(booking, [BookingStatus.CONFIRMED], "moved")
+    rules.check_window(starts_at, ends_at)
+    rules.check_hearing_listed(booking.hearing)
+    if "suite" in changes:
+        rules.check_suite_active(suite)
+    rules.check_open(suite, starts_at, ends_at)
+    rules.check_free(
+        suite=suite, witness=booking.witness, starts_at=starts_at, ends_at=ends_at, exclude=booking
+    )
+    occupied_from, occupied_until = rules.occupied_window(suite, starts_at, ends_at)
+    booking = _compare_and_swap(
+        booking,
+        [BookingStatus.CONFIRMED],
+        suite=suite,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        occupied_from=occupied_from,
+        occupied_until=occupied_until,
+        witness_confirmed_at=None,
+    )
+    AttentionFlag.objects.filter(
+        booking=booking, kind=AttentionKind.RELIST_CONFLICT, resolved_at__isnull=True
+    ).update(resolved_at=timezone.now(), resolved_by=actor)
+    booking_event_record(booking=booking, actor=actor, action=action, changes=changes)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, actor: User | None, booking: Booking, reason: str) -> Booking:
+    """Cancel a confirmed booking. A reason is required: it is kept for the record."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            "reason_required",
+            "Say why the booking is cancelled.",
+            fields={"reason": ["Required."]},
+        )
+    _require_status(booking, [BookingStatus.CONFIRMED], "cancelled")
+    before = booking.status
+    booking = _compare_and_swap(
+        booking,
+        [BookingStatus.CONFIRMED],
+        status=BookingStatus.CANCELLED,
+        cancellation_reason=reason[:200],
+        cancelled_at=timezone.now(),
+    )
+    AttentionFlag.objects.filter(booking=booking, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=actor
+    )
+    booking_event_record(
+        booking=booking,
+        actor=actor,
+        action="cancelled",
+        changes={"status": (before, booking.status), "cancellation_reason": ("", reason)},
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_check_in(*, actor: User | None, booking: Booking, at: datetime | None = None) -> Booking:
+    """The witness has arrived at the suite."""
+    now = timezone.now()
+    at = at or now
+    if at > now + timedelta(minutes=5):
+        raise DomainError(
+            "arrival_in_future",
+            "The arrival time cannot be in the future.",
+            fields={"at": ["In the future."]},
+        )
+    if at < booking.occupied_from - timedelta(hours=12):
+        raise DomainError(
+            "arrival_too_early",
+            "The arrival time is long before the booking.",
+            fields={"at": ["More than 12 hours before the booking."]},
+        )
+    _require_status(booking, [BookingStatus.CONFIRMED], "checked in")
+    before = booking.status
+    booking = _compare_and_swap(
+        booking, [BookingStatus.CONFIRMED], status=BookingStatus.CHECKED_IN, checked_in_at=at
+    )
+    booking_event_record(
+        booking=booking,
+        actor=actor,
+        action="checked_in",
+        changes={"status": (before, booking.status), "checked_in_at": (None, at)},
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_complete(
+    *,
+    actor: User | None,
+    booking: Booking,
+    outcome: str,
+    released_at: datetime | None = None,
+) -> Booking:
+    """Record how it ended: gave evidence, not required after all, or did not attend.
+
+    A witness who gave evidence must have checked in; one who did not attend has no release
+    time. Anyone who checked in is released now unless a release time is given."""
+    if outcome not in Outcome.values:
+        raise DomainError(
+            "invalid", "Unknown outcome.", fields={"outcome": [f"One of {Outcome.values}."]}
+        )
+    now = timezone.now()
+    if outcome == Outcome.NO_SHOW:
+        allowed = [BookingStatus.CONFIRMED]
+        released_at = None
+    elif outcome == Outcome.GAVE_EVIDENCE:
+        allowed = [BookingStatus.CHECKED_IN]
+    else:
+        allowed = [BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN]
+    if booking.status == BookingStatus.CONFIRMED and outcome == Outcome.GAVE_EVIDENCE:
+        raise Conflict(
+            "not_checked_in", "Check the witness in before recording that they gave evidence."
+        )
+    _require_status(booking, allowed, f"completed as {Outcome(outcome).label.lower()}")
+    if booking.status == BookingStatus.CHECKED_IN:
+        released_at = released_at or now
+        if released_at < booking.checked_in_at:
+            raise DomainError(
+                "released_before_arrival",
+                "The release time is before the witness arrived.",
+                fields={"released_at": ["Before checked_in_at."]},
+            )
+        if released_at > now + timedelta(minutes=5):
+            raise DomainError(
+                "release_in_future",
+                "The release time cannot be in the future.",
+                fields={"released_at": ["In the future."]},
+            )
+    else:
+        released_at = None
+    before = booking.status
+    booking = _compare_and_swap(
+        booking, allowed, status=BookingStatus.COMPLETED, outcome=outcome, released_at=released_at
+    )
+    booking_event_record(
+        booking=booking,
+        actor=actor,
+        action="completed",
+        changes={
+            "status": (before, booking.status),
+            "outcome": (None, outcome),
+            "released_at": (None, released_at),
+        },
+    )
+    return booking

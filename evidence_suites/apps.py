@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EvidenceSuitesConfig(AppConfig):
+    name = "evidence_suites"
+    verbose_name = "Evidence suites"

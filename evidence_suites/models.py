@@ -1,0 +1,134 @@
+"""Police forces and the video suites they run: where, when open, when closed, what kit."""
+
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import F, Q
+
+from config.db import PostgresExclusionConstraint, TsTzRange
+
+
+class Force(models.Model):
+    code = models.SlugField(max_length=20, unique=True, help_text="Short code, e.g. 'sussex'.")
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Suite(models.Model):
+    """A room with live-link kit from which a witness gives evidence to a court."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(
+        max_length=120, help_text="The public name; this is what a witness's SMS shows."
+    )
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="suites")
+    address = models.TextField()
+    postcode = models.CharField(max_length=10)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5)
+    capacity = models.PositiveSmallIntegerField(
+        default=2, help_text="People the room seats (witness plus supporter or intermediary)."
+    )
+    is_active = models.BooleanField(default=True)
+    location_confidential = models.BooleanField(
+        default=False,
+        help_text="A secret location for vulnerable witnesses: its address never leaves staff "
+        "screens (no SMS, feed or invite carries it).",
+    )
+    turnaround_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        help_text="Set-up before and turnaround after every booking, kept free of other bookings.",
+    )
+    kit_notes = models.TextField(blank=True, help_text="Live-link kit, e.g. 'CVP, document camera'.")
+    accessibility_notes = models.TextField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    contact_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="suite_latitude_in_range", condition=Q(latitude__gte=-90, latitude__lte=90)
+            ),
+            models.CheckConstraint(
+                name="suite_longitude_in_range",
+                condition=Q(longitude__gte=-180, longitude__lte=180),
+            ),
+            models.CheckConstraint(name="suite_capacity_positive", condition=Q(capacity__gte=1)),
+            models.CheckConstraint(
+                name="suite_turnaround_at_most_a_day", condition=Q(turnaround_minutes__lte=240)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class OpeningHours(models.Model):
+    """One opening period on a weekday, in Europe/London wall-clock time (so BST-proof)."""
+
+    suite = models.ForeignKey(Suite, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["suite", "weekday", "opens"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(name="opening_hours_weekday_valid", condition=Q(weekday__lte=6)),
+            models.CheckConstraint(
+                name="opening_hours_opens_before_closes", condition=Q(opens__lt=F("closes"))
+            ),
+            models.UniqueConstraint(
+                fields=["suite", "weekday", "opens"], name="opening_hours_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class Closure(models.Model):
+    """A dated period when the suite cannot be booked (maintenance, staff shortage...)."""
+
+    suite = models.ForeignKey(Suite, on_delete=models.CASCADE, related_name="closures")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["suite", "starts_at"]
+        indexes = [models.Index(fields=["suite", "starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="closure_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))
+            ),
+            PostgresExclusionConstraint(
+                name="closure_no_overlap",
+                expressions=[
+                    ("suite", RangeOperators.EQUAL),
+                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suite} closed {self.starts_at:%Y-%m-%d %H:%M}: {self.reason}"

@@ -75,3 +75,6 @@ class IdempotentRequest(models.Model):
             models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_unique_key")
         ]
         indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

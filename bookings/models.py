@@ -6,13 +6,13 @@ constraints make a double-booked suite or witness impossible even under concurre
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
 from phonenumber_field.modelfields import PhoneNumberField
 
 from config.db import PostgresExclusionConstraint, TsTzRange
 from evidence_suites.models import Force, Suite
-from django.contrib.postgres.fields import RangeOperators
 
 
 class Court(models.Model):

@@ -25,7 +25,9 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(LONDON)
 
 
-def occupied_window(suite: Suite, starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+def occupied_window(
+    suite: Suite, starts_at: datetime, ends_at: datetime
+) -> tuple[datetime, datetime]:
     """The window plus the suite's set-up before and turnaround after."""
     padding = timedelta(minutes=suite.turnaround_minutes)
     return starts_at - padding, ends_at + padding
@@ -59,6 +61,17 @@ def check_hearing_listed(hearing: Hearing) -> None:
             "hearing_not_listed",
             f"The hearing is {hearing.get_status_display().lower()}, so it cannot be booked.",
             fields={"hearing": ["The hearing is not listed."]},
+        )
+
+
+def check_on_hearing_day(hearing: Hearing, starts_at: datetime) -> None:
+    """A witness gives evidence on the day the hearing sits, so that is the day they are booked."""
+    if local(starts_at).date() != local(hearing.starts_at).date():
+        raise DomainError(
+            "not_on_hearing_day",
+            f"The hearing sits on {local(hearing.starts_at):%A %d %B %Y}; book the witness for "
+            "that day.",
+            fields={"starts_at": ["Not on the hearing's day."]},
         )
 
 
@@ -141,7 +154,5 @@ def conflict_from_integrity_error(error: Exception) -> Conflict | None:
     if "booking_no_suite_overlap" in name:
         return Conflict("suite_unavailable", "The suite was booked for that time a moment ago.")
     if "booking_no_witness_overlap" in name:
-        return Conflict(
-            "witness_unavailable", "The witness was booked for that time a moment ago."
-        )
+        return Conflict("witness_unavailable", "The witness was booked for that time a moment ago.")
     return None

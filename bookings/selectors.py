@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import Role, User
 from evidence_suites.models import Closure, Force, OpeningHours, Suite
@@ -27,6 +27,7 @@ EARTH_RADIUS_KM = 6371.0088
 
 
 # --- Scoping by role -------------------------------------------------------------------------
+
 
 def _is_admin(user: User) -> bool:
     return user.is_superuser or user.role == Role.ADMIN
@@ -93,6 +94,7 @@ def attention_list(*, user: User) -> QuerySet[AttentionFlag]:
 
 # --- Availability ----------------------------------------------------------------------------
 
+
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Haversine distance between two points on the Earth's surface."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
@@ -128,8 +130,18 @@ def available_suites(
         candidates = candidates.filter(force=force)
     suites = list(
         candidates.select_related("force").only(
-            "id", "code", "name", "force__id", "force__code", "address", "postcode",
-            "latitude", "longitude", "location_confidential", "turnaround_minutes", "capacity",
+            "id",
+            "code",
+            "name",
+            "force__id",
+            "force__code",
+            "address",
+            "postcode",
+            "latitude",
+            "longitude",
+            "location_confidential",
+            "turnaround_minutes",
+            "capacity",
         )
     )
     if not suites:
@@ -183,11 +195,7 @@ def available_suites(
     return results[:limit] if limit else results
 
 
-def booking_last_change(*, bookings: QuerySet[Booking]):
-    return bookings.aggregate(last=Max("updated_at"))["last"]
-
-
-def bookings_with_relations(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+def with_open_flags(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     return bookings.prefetch_related(
         Prefetch("flags", queryset=AttentionFlag.objects.filter(resolved_at__isnull=True))
     )

@@ -44,6 +44,7 @@ REFERENCE_LENGTH = 6
 
 # --- History --------------------------------------------------------------------------------
 
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
@@ -98,6 +99,7 @@ def _diff(booking: Booking, new_values: dict[str, Any]) -> dict[str, tuple[Any, 
 
 
 # --- Courts, hearings, witnesses -------------------------------------------------------------
+
 
 @transaction.atomic
 def court_create(**fields) -> Court:
@@ -213,7 +215,9 @@ def hearing_vacate(*, actor: User | None, hearing: Hearing, reason: str) -> Hear
     return hearing
 
 
-def _window_after_relist(booking: Booking, hearing: Hearing, starts_at: datetime, ends_at: datetime):
+def _window_after_relist(
+    booking: Booking, hearing: Hearing, starts_at: datetime, ends_at: datetime
+):
     """A booking for the whole hearing takes the whole new slot; a phased booking (morning or
     afternoon) keeps its place relative to the start."""
     if (booking.starts_at, booking.ends_at) == (hearing.starts_at, hearing.ends_at):
@@ -263,7 +267,9 @@ def hearing_relist(
             AttentionFlag.objects.create(
                 booking=booking,
                 kind=AttentionKind.RELIST_CONFLICT,
-                detail=f"Hearing moved to {rules.local(new_start):%a %d %b %H:%M}: {refusal.detail}",
+                detail=(
+                    f"Hearing moved to {rules.local(new_start):%a %d %b %H:%M}: {refusal.detail}"
+                )[:300],
                 data={
                     "reason_code": refusal.code,
                     "proposed_starts_at": new_start.isoformat(),
@@ -324,6 +330,7 @@ def witness_update(*, witness: Witness, **fields) -> Witness:
 
 # --- Bookings --------------------------------------------------------------------------------
 
+
 def _new_reference() -> str:
     body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
     return f"{settings.BOOKING_REFERENCE_PREFIX}-{body}"
@@ -366,6 +373,7 @@ def booking_create(
     ends_at = ends_at or hearing.ends_at
     rules.check_window(starts_at, ends_at, allow_past=allow_past)
     rules.check_hearing_listed(hearing)
+    rules.check_on_hearing_day(hearing, starts_at)
     rules.check_witness_bookable(witness)
     rules.check_suite_active(suite)
     rules.check_open(suite, starts_at, ends_at)
@@ -460,6 +468,7 @@ def booking_reschedule(
     _require_status(booking, [BookingStatus.CONFIRMED], "moved")
     rules.check_window(starts_at, ends_at)
     rules.check_hearing_listed(booking.hearing)
+    rules.check_on_hearing_day(booking.hearing, starts_at)
     if "suite" in changes:
         rules.check_suite_active(suite)
     rules.check_open(suite, starts_at, ends_at)
@@ -516,7 +525,9 @@ def booking_cancel(*, actor: User | None, booking: Booking, reason: str) -> Book
 
 
 @transaction.atomic
-def booking_check_in(*, actor: User | None, booking: Booking, at: datetime | None = None) -> Booking:
+def booking_check_in(
+    *, actor: User | None, booking: Booking, at: datetime | None = None
+) -> Booking:
     """The witness has arrived at the suite."""
     now = timezone.now()
     at = at or now
@@ -606,3 +617,20 @@ def booking_complete(
         },
     )
     return booking
+
+
+@transaction.atomic
+def attention_flag_resolve(*, actor: User | None, flag: AttentionFlag) -> AttentionFlag:
+    """A scheduler has dealt with it: it leaves the attention list (and stays in history)."""
+    updated = AttentionFlag.objects.filter(pk=flag.pk, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=actor
+    )
+    if updated:
+        booking_event_record(
+            booking=flag.booking,
+            actor=actor,
+            action="attention_resolved",
+            changes={"attention": (flag.kind, None)},
+        )
+    flag.refresh_from_db()
+    return flag

@@ -10,37 +10,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 
 from config.errors import Conflict, DomainError
-
-MAX_PAGE_SIZE = 200
-
-
-class Pagination(PageNumberPagination):
-    """`{"count", "next", "previous", "results"}`; `?page_size=` from 1 to 200."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
-
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
-        if not 1 <= size <= MAX_PAGE_SIZE:
-            raise ValidationError(
-                {"page_size": [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]}
-            )
-        return size
 
 
 class OffsetDateTimeField(serializers.DateTimeField):
@@ -87,14 +61,20 @@ def _request_fingerprint(request) -> str:
 
 
 class IdempotentCreateMixin:
-    """`POST` with an `Idempotency-Key` header creates at most once per user and key."""
+    """`POST` with an `Idempotency-Key` header creates at most once per user and key.
 
+    Views customise creation in `create_response()`, never in `create()`."""
+
+    def create_response(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER])
     def create(self, request, *args, **kwargs):
         from accounts.models import IdempotentRequest
 
         key = request.headers.get("Idempotency-Key")
         if key is None:
-            return super().create(request, *args, **kwargs)
+            return self.create_response(request, *args, **kwargs)
         if not 1 <= len(key) <= 255:
             raise DomainError(
                 "invalid_idempotency_key", "An Idempotency-Key has 1 to 255 characters."
@@ -121,8 +101,21 @@ class IdempotentCreateMixin:
                 )
                 response["Idempotent-Replayed"] = "true"
                 return response
-            response = super().create(request, *args, **kwargs)
+            response = self.create_response(request, *args, **kwargs)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+                return response
             record.response_status = response.status_code
             record.response_body = JSONRenderer().render(response.data).decode()
             record.save(update_fields=["response_status", "response_body"])
         return response
+
+
+class ScopedQuerysetMixin:
+    """Views whose queryset depends on who asks define `scoped_queryset()` and a class-level
+    `queryset = Model.objects.none()`; the schema generator, which asks as nobody, gets that."""
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return self.scoped_queryset()

@@ -11,8 +11,8 @@ class TsTzRange(models.Func):
     function = "TSTZRANGE"
     output_field = DateTimeRangeField()
 
-    def __init__(self, start, end, bounds=RangeBoundary()):
-        super().__init__(start, end, bounds)
+    def __init__(self, start, end):
+        super().__init__(start, end, RangeBoundary())
 
 
 class PostgresExclusionConstraint(ExclusionConstraint):

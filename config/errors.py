@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -76,7 +77,11 @@ def _validation_body(exc: exceptions.ValidationError) -> dict:
         # A bare ValidationError("...") raised for the whole request.
         messages = [str(m) for m in detail]
         codes = exc.get_codes()
-        code = codes[0] if isinstance(codes, list) and codes and isinstance(codes[0], str) else "invalid"
+        code = (
+            codes[0]
+            if isinstance(codes, list) and codes and isinstance(codes[0], str)
+            else "invalid"
+        )
         return {"code": code if code != "invalid" else "invalid", "detail": " ".join(messages)}
     fields = _flatten(detail)
     non_field = fields.pop("non_field_errors", None)
@@ -123,11 +128,20 @@ def api_exception_handler(exc, context):
 
 # --- Non-API errors on API paths (URL not found, crash) keep the same shape -------------------
 
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def json_404(request, exception=None):
+    if not _wants_json(request):
+        return defaults.page_not_found(request, exception)
     return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
 
 
 def json_500(request):
+    if not _wants_json(request):
+        return defaults.server_error(request)
     return JsonResponse(
         {"code": "server_error", "detail": "Something went wrong on our side; it has been logged."},
         status=500,

@@ -1,4 +1,54 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from accounts.api import MeView, TokenView
+from bookings import api as bookings_api
+from config import errors, health
+from evidence_suites import api as suites_api
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("forces", suites_api.ForceViewSet, basename="force")
+router.register("suites", suites_api.SuiteViewSet, basename="suite")
+router.register("courts", bookings_api.CourtViewSet, basename="court")
+router.register("hearings", bookings_api.HearingViewSet, basename="hearing")
+router.register("witnesses", bookings_api.WitnessViewSet, basename="witness")
+router.register("bookings", bookings_api.BookingViewSet, basename="booking")
+router.register("attention", bookings_api.AttentionViewSet, basename="attention")
+
+closures = suites_api.ClosureViewSet
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("availability/", bookings_api.AvailabilityView.as_view(), name="availability"),
+    path(
+        "suites/<int:suite_pk>/closures/",
+        closures.as_view({"get": "list", "post": "create"}),
+        name="suite-closures",
+    ),
+    path(
+        "suites/<int:suite_pk>/closures/<int:pk>/",
+        closures.as_view({"get": "retrieve", "delete": "destroy"}),
+        name="suite-closure",
+    ),
+    *router.urls,
+]
+
+# Anything else under /api/ is a 404 in the API's error shape, in development too.
+api_not_found = [re_path(r"^api/", errors.json_404)]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    *api_not_found,
+]
+
+handler404 = "config.errors.json_404"
+handler500 = "config.errors.json_500"

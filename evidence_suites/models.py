@@ -43,7 +43,9 @@ class Suite(models.Model):
         default=15,
         help_text="Set-up before and turnaround after every booking, kept free of other bookings.",
     )
-    kit_notes = models.TextField(blank=True, help_text="Live-link kit, e.g. 'CVP, document camera'.")
+    kit_notes = models.TextField(
+        blank=True, help_text="Live-link kit, e.g. 'CVP, document camera'."
+    )
     accessibility_notes = models.TextField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
     contact_email = models.EmailField(blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -48,7 +49,7 @@ def _check_periods(periods: Iterable[Period]) -> list[Period]:
             errors.append(
                 f"{period.opens:%H:%M}-{period.closes:%H:%M}: a suite must open before it closes."
             )
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         if earlier.weekday == later.weekday and later.opens < earlier.closes:
             errors.append(
                 f"Weekday {later.weekday}: {earlier.opens:%H:%M}-{earlier.closes:%H:%M} and "

@@ -1,0 +1,380 @@
+"""HTTP for courts, hearings, witnesses, bookings and availability: parse, call one service,
+serialise. Rules live in services; who may see what lives in selectors."""
+
+from django.db import transaction
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from config.api import IdempotentCreateMixin, ScopedQuerysetMixin
+from config.permissions import ReadOrRoles
+
+from . import selectors, services
+from .models import AttentionFlag, Booking, Hearing, Witness
+from .serializers import (
+    AttentionFlagSerializer,
+    AvailabilityQuerySerializer,
+    AvailableSuiteSerializer,
+    BookingEventSerializer,
+    BookingSerializer,
+    BookingUpdateSerializer,
+    CancelSerializer,
+    CheckInSerializer,
+    CompleteSerializer,
+    CourtSerializer,
+    HearingCreateSerializer,
+    HearingSerializer,
+    HearingUpdateSerializer,
+    RelistSerializer,
+    VacateSerializer,
+    WitnessSerializer,
+)
+
+
+@extend_schema(tags=["courts"])
+class CourtViewSet(
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Magistrates' courts. Everyone signed in reads them; admins add them."""
+
+    serializer_class = CourtSerializer
+    permission_classes = [ReadOrRoles]
+    write_roles = ()
+
+    def get_queryset(self):
+        return selectors.court_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.court_create(**serializer.validated_data)
+
+
+class HearingFilter(filters.FilterSet):
+    date = filters.DateFilter(method="filter_date", help_text="Hearings on this day (UK time).")
+    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+
+    class Meta:
+        model = Hearing
+        fields = ["court", "status", "hearing_type", "case_reference"]
+
+    def filter_date(self, queryset, name, value):
+        return queryset.filter(starts_at__date=value)
+
+
+@extend_schema(tags=["hearings"])
+class HearingViewSet(
+    ScopedQuerysetMixin,
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Court hearing slots. Court users see and change their own court's; schedulers and
+    admins see all. Vacating stands the booked witnesses down; relisting moves them."""
+
+    permission_classes = [ReadOrRoles]
+    write_roles = (Role.SCHEDULER, Role.COURT_USER)
+    filterset_class = HearingFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    queryset = Hearing.objects.none()
+
+    def scoped_queryset(self):
+        return selectors.hearing_list(user=self.request.user).order_by("starts_at", "id")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return HearingCreateSerializer
+        if self.action == "partial_update":
+            return HearingUpdateSerializer
+        if self.action == "vacate":
+            return VacateSerializer
+        if self.action == "relist":
+            return RelistSerializer
+        return HearingSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = services.hearing_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.hearing_update(
+            actor=self.request.user, hearing=serializer.instance, **serializer.validated_data
+        )
+
+    def _hearing_with_bookings(self, hearing: Hearing) -> dict:
+        data = HearingSerializer(hearing, context=self.get_serializer_context()).data
+        bookings = selectors.booking_list(user=self.request.user).filter(hearing=hearing)
+        data["bookings"] = BookingSerializer(
+            selectors.with_open_flags(bookings), many=True, context=self.get_serializer_context()
+        ).data
+        return data
+
+    @extend_schema(request=VacateSerializer, responses=HearingSerializer)
+    @action(detail=True, methods=["post"])
+    def vacate(self, request, pk=None):
+        """The hearing is off: its bookings are cancelled with the reason and witnesses stood
+        down."""
+        hearing = self.get_object()
+        serializer = VacateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hearing = services.hearing_vacate(
+            actor=request.user, hearing=hearing, reason=serializer.validated_data["reason"]
+        )
+        return Response(self._hearing_with_bookings(hearing))
+
+    @extend_schema(request=RelistSerializer, responses=HearingSerializer)
+    @action(detail=True, methods=["post"])
+    def relist(self, request, pk=None):
+        """The hearing moves: each booking follows it where its suite is free then; the others
+        stay and are flagged for staff with the nearest free suites suggested."""
+        hearing = self.get_object()
+        serializer = RelistSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hearing = services.hearing_relist(
+            actor=request.user, hearing=hearing, **serializer.validated_data
+        )
+        return Response(self._hearing_with_bookings(hearing))
+
+
+class WitnessFilter(filters.FilterSet):
+    search = filters.CharFilter(field_name="full_name", lookup_expr="icontains")
+
+    class Meta:
+        model = Witness
+        fields = ["witness_type", "force", "collar_number"]
+
+
+@extend_schema(tags=["witnesses"])
+class WitnessViewSet(
+    ScopedQuerysetMixin,
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Witnesses: a scheduler sees and adds their own force's."""
+
+    serializer_class = WitnessSerializer
+    permission_classes = [ReadOrRoles]
+    write_roles = (Role.SCHEDULER,)
+    filterset_class = WitnessFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    queryset = Witness.objects.none()
+
+    def scoped_queryset(self):
+        return selectors.witness_list(user=self.request.user).order_by("full_name", "id")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.witness_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.witness_update(
+            witness=serializer.instance, **serializer.validated_data
+        )
+
+
+class BookingFilter(filters.FilterSet):
+    date = filters.DateFilter(method="filter_date", help_text="Bookings on this day (UK time).")
+    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    court = filters.NumberFilter(field_name="hearing__court")
+
+    class Meta:
+        model = Booking
+        fields = ["status", "suite", "hearing", "witness", "outcome", "reference"]
+
+    def filter_date(self, queryset, name, value):
+        return queryset.filter(starts_at__date=value)
+
+
+RESCHEDULE_FIELDS = ("suite", "starts_at", "ends_at")
+
+
+@extend_schema(tags=["bookings"])
+class BookingViewSet(
+    ScopedQuerysetMixin,
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Witness bookings. A booking lies inside its suite's opening hours, outside its closures,
+    and overlaps no other booking of the suite (set-up and turnaround included) or witness."""
+
+    permission_classes = [ReadOrRoles]
+    write_roles = (Role.SCHEDULER,)
+    action_roles = {
+        "check_in": (Role.SCHEDULER, Role.SUITE_MANAGER),
+        "complete": (Role.SCHEDULER, Role.SUITE_MANAGER),
+    }
+    filterset_class = BookingFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    queryset = Booking.objects.none()
+
+    def scoped_queryset(self):
+        return selectors.booking_list(user=self.request.user).order_by("starts_at", "id")
+
+    def get_serializer_class(self):
+        return {
+            "partial_update": BookingUpdateSerializer,
+            "cancel": CancelSerializer,
+            "check_in": CheckInSerializer,
+            "complete": CompleteSerializer,
+            "history": BookingEventSerializer,
+        }.get(self.action, BookingSerializer)
+
+    def _respond(self, booking: Booking, status_code=status.HTTP_200_OK) -> Response:
+        booking = self.get_queryset().get(pk=booking.pk)
+        return Response(
+            BookingSerializer(booking, context=self.get_serializer_context()).data,
+            status=status_code,
+        )
+
+    def create_response(self, request, *args, **kwargs):
+        serializer = BookingSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        booking = services.booking_create(actor=request.user, **serializer.validated_data)
+        return self._respond(booking, status.HTTP_201_CREATED)
+
+    @extend_schema(request=BookingUpdateSerializer, responses=BookingSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        booking = self.get_object()
+        serializer = BookingUpdateSerializer(
+            booking, data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        schedule = {f: data.pop(f) for f in RESCHEDULE_FIELDS if f in data}
+        with transaction.atomic():
+            if schedule:
+                booking = services.booking_reschedule(
+                    actor=request.user, booking=booking, **schedule
+                )
+            if data:
+                booking = services.booking_update_details(
+                    actor=request.user, booking=booking, **data
+                )
+        return self._respond(booking)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=CancelSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        booking = self.get_object()
+        serializer = CancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        booking = services.booking_cancel(
+            actor=request.user, booking=booking, reason=serializer.validated_data["reason"]
+        )
+        return self._respond(booking)
+
+    @extend_schema(request=CheckInSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, pk=None):
+        booking = self.get_object()
+        self._require_suite_scope(booking)
+        serializer = CheckInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        booking = services.booking_check_in(
+            actor=request.user, booking=booking, at=serializer.validated_data.get("at")
+        )
+        return self._respond(booking)
+
+    @extend_schema(request=CompleteSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        booking = self.get_object()
+        self._require_suite_scope(booking)
+        serializer = CompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        booking = services.booking_complete(
+            actor=request.user, booking=booking, **serializer.validated_data
+        )
+        return self._respond(booking)
+
+    @extend_schema(responses=BookingEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every change to the booking: when, who, what, and each field before → after."""
+        booking = self.get_object()
+        events = self.paginate_queryset(selectors.booking_history(booking=booking))
+        return self.get_paginated_response(BookingEventSerializer(events, many=True).data)
+
+    def _require_suite_scope(self, booking: Booking) -> None:
+        # Visible bookings are already scoped; this is a belt for suite managers' writes.
+        user = self.request.user
+        if user.role == Role.SUITE_MANAGER and booking.suite.force_id != user.force_id:
+            raise PermissionDenied()
+
+
+@extend_schema(tags=["bookings"])
+class AttentionViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Bookings that need a person: relist conflicts, closures over bookings, failed messages,
+    witnesses who cannot attend. Resolve one once dealt with."""
+
+    serializer_class = AttentionFlagSerializer
+    permission_classes = [ReadOrRoles]
+    write_roles = (Role.SCHEDULER,)
+
+    queryset = AttentionFlag.objects.none()
+
+    def scoped_queryset(self):
+        return selectors.attention_list(user=self.request.user)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        flag: AttentionFlag = self.get_object()
+        services.attention_flag_resolve(actor=request.user, flag=flag)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(
+    tags=["availability"],
+    parameters=[
+        OpenApiParameter("starts_at", str, required=True, description="ISO 8601 with offset."),
+        OpenApiParameter("ends_at", str, required=True, description="ISO 8601 with offset."),
+        OpenApiParameter("near", str, required=False, description="LAT,LON: nearest first."),
+        OpenApiParameter("force", int, required=False),
+    ],
+    responses=inline_serializer(
+        "AvailabilityResponse",
+        fields={
+            "count": serializers.IntegerField(),
+            "results": AvailableSuiteSerializer(many=True),
+        },
+    ),
+)
+class AvailabilityView(APIView):
+    """Suites free and open for the whole window, nearest first when `near` is given."""
+
+    def get(self, request):
+        query = AvailabilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        results = selectors.available_suites(
+            starts_at=params["starts_at"],
+            ends_at=params["ends_at"],
+            near=params.get("near"),
+            force=params.get("force"),
+        )
+        return Response({"count": len(results), "results": results})

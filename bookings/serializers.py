@@ -1,0 +1,267 @@
+"""Request and response shapes for courts, hearings, witnesses and bookings. No rules here:
+they live in services; related-object querysets here only scope what a caller may refer to."""
+
+from rest_framework import serializers
+
+from accounts.models import Role
+from config.api import ModelSerializer, OffsetDateTimeField
+from config.permissions import is_admin
+from evidence_suites.models import Force, Suite
+
+from . import selectors
+from .models import AttentionFlag, Booking, BookingEvent, Court, Hearing, Outcome, Witness
+from .phone import WitnessPhoneField
+
+
+def _user(serializer):
+    return serializer.context["request"].user
+
+
+class CourtSerializer(ModelSerializer):
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+
+    class Meta:
+        model = Court
+        fields = [
+            "id",
+            "code",
+            "name",
+            "address",
+            "postcode",
+            "latitude",
+            "longitude",
+            "contact_email",
+            "contact_phone",
+        ]
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class ScopedCourtField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        user = self.context["request"].user
+        courts = Court.objects.all()
+        if not is_admin(user) and user.role == Role.COURT_USER:
+            courts = courts.filter(pk=user.court_id)
+        return courts
+
+
+class HearingSerializer(ModelSerializer):
+    court = ScopedCourtField()
+    court_code = serializers.CharField(source="court.code", read_only=True)
+    starts_at = OffsetDateTimeField()
+    ends_at = OffsetDateTimeField()
+
+    class Meta:
+        model = Hearing
+        fields = [
+            "id",
+            "court",
+            "court_code",
+            "case_reference",
+            "hearing_type",
+            "courtroom",
+            "starts_at",
+            "ends_at",
+            "status",
+            "vacated_reason",
+        ]
+        read_only_fields = ["vacated_reason"]
+
+
+class HearingCreateSerializer(HearingSerializer):
+    class Meta(HearingSerializer.Meta):
+        read_only_fields = ["vacated_reason", "status"]
+
+
+class HearingUpdateSerializer(HearingSerializer):
+    court = ScopedCourtField(read_only=True)
+
+
+class VacateSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class RelistSerializer(serializers.Serializer):
+    starts_at = OffsetDateTimeField()
+    ends_at = OffsetDateTimeField()
+
+
+class ScopedForceField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        user = self.context["request"].user
+        forces = Force.objects.all()
+        if not is_admin(user):
+            forces = forces.filter(pk=user.force_id)
+        return forces
+
+
+class WitnessSerializer(ModelSerializer):
+    force = ScopedForceField(required=False)
+    force_code = serializers.CharField(source="force.code", read_only=True)
+    phone = WitnessPhoneField(
+        required=False,
+        allow_blank=True,
+        help_text="Any common UK or international form in (07700 900123, +44 7700 900123); "
+        "E.164 out.",
+    )
+
+    class Meta:
+        model = Witness
+        fields = [
+            "id",
+            "full_name",
+            "witness_type",
+            "force",
+            "force_code",
+            "collar_number",
+            "phone",
+            "email",
+            "sms_opt_out",
+            "anonymised_at",
+        ]
+        read_only_fields = ["sms_opt_out", "anonymised_at"]
+
+    def validate(self, attrs):
+        if self.instance is None and "force" not in attrs:
+            user = _user(self)
+            if user.force_id is None:
+                raise serializers.ValidationError({"force": ["This field is required."]})
+            attrs["force"] = user.force
+        return attrs
+
+
+class ScopedHearingField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return selectors.hearing_list(user=self.context["request"].user)
+
+
+class ScopedWitnessField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return selectors.witness_list(user=self.context["request"].user)
+
+
+class BookingSerializer(ModelSerializer):
+    hearing = ScopedHearingField()
+    witness = ScopedWitnessField()
+    suite = serializers.PrimaryKeyRelatedField(queryset=Suite.objects.all())
+    starts_at = OffsetDateTimeField(required=False, help_text="Default: the hearing's start.")
+    ends_at = OffsetDateTimeField(required=False, help_text="Default: the hearing's end.")
+    suite_code = serializers.CharField(source="suite.code", read_only=True)
+    court = serializers.IntegerField(source="hearing.court_id", read_only=True)
+    case_reference = serializers.CharField(source="hearing.case_reference", read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "reference",
+            "hearing",
+            "witness",
+            "suite",
+            "suite_code",
+            "court",
+            "case_reference",
+            "starts_at",
+            "ends_at",
+            "status",
+            "cancellation_reason",
+            "outcome",
+            "checked_in_at",
+            "released_at",
+            "witness_confirmed_at",
+            "live_link_basis",
+            "needs_supporter",
+            "needs_intermediary",
+            "interpreter_language",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "reference",
+            "status",
+            "cancellation_reason",
+            "outcome",
+            "checked_in_at",
+            "released_at",
+            "witness_confirmed_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class BookingUpdateSerializer(BookingSerializer):
+    """PATCH: `suite`, `starts_at`, `ends_at` reschedule; the rest are details."""
+
+    hearing = ScopedHearingField(read_only=True)
+    witness = ScopedWitnessField(read_only=True)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class CheckInSerializer(serializers.Serializer):
+    at = OffsetDateTimeField(required=False, help_text="Arrival time; default now.")
+
+
+class CompleteSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    released_at = OffsetDateTimeField(required=False, help_text="Default now, if checked in.")
+
+
+class BookingEventSerializer(ModelSerializer):
+    actor = serializers.CharField(source="actor_label")
+
+    class Meta:
+        model = BookingEvent
+        fields = ["at", "actor", "action", "changes"]
+
+
+class AttentionFlagSerializer(ModelSerializer):
+    booking_reference = serializers.CharField(source="booking.reference", read_only=True)
+
+    class Meta:
+        model = AttentionFlag
+        fields = ["id", "booking", "booking_reference", "kind", "detail", "data", "created_at"]
+
+
+class AvailabilityQuerySerializer(serializers.Serializer):
+    starts_at = OffsetDateTimeField()
+    ends_at = OffsetDateTimeField()
+    near = serializers.CharField(required=False, help_text="LAT,LON, e.g. 50.8225,-0.1372")
+    force = serializers.PrimaryKeyRelatedField(queryset=Force.objects.all(), required=False)
+
+    def validate_near(self, value):
+        try:
+            lat_text, lon_text = value.split(",")
+            lat, lon = float(lat_text), float(lon_text)
+        except ValueError:
+            raise serializers.ValidationError("Give LAT,LON in decimal degrees.") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise serializers.ValidationError("Latitude or longitude out of range.")
+        return (lat, lon)
+
+    def validate(self, attrs):
+        if attrs["ends_at"] <= attrs["starts_at"]:
+            raise serializers.ValidationError({"ends_at": ["Must be after starts_at."]})
+        return attrs
+
+
+class AvailableSuiteSerializer(serializers.Serializer):
+    suite = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    force = serializers.IntegerField()
+    force_code = serializers.CharField()
+    distance_km = serializers.FloatField(allow_null=True)
+    address = serializers.CharField()
+    postcode = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    location_confidential = serializers.BooleanField()
+    capacity = serializers.IntegerField()
+    turnaround_minutes = serializers.IntegerField()

@@ -1,0 +1,76 @@
+from rest_framework import serializers
+
+from accounts.models import Role
+from config.api import ModelSerializer, OffsetDateTimeField
+
+from .models import Closure, Force, OpeningHours, Suite
+
+
+class ForceSerializer(ModelSerializer):
+    class Meta:
+        model = Force
+        fields = ["id", "code", "name"]
+        extra_kwargs = {"code": {"validators": []}, "name": {"validators": []}}
+
+
+class OpeningHoursSerializer(ModelSerializer):
+    opens = serializers.TimeField(format="%H:%M", help_text="Local time, HH:MM.")
+    closes = serializers.TimeField(format="%H:%M", help_text="Local time, HH:MM.")
+
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+
+
+class SuiteSerializer(ModelSerializer):
+    force_code = serializers.CharField(source="force.code", read_only=True)
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    opening_hours = OpeningHoursSerializer(many=True, required=False)
+
+    class Meta:
+        model = Suite
+        fields = [
+            "id",
+            "code",
+            "name",
+            "force",
+            "force_code",
+            "address",
+            "postcode",
+            "latitude",
+            "longitude",
+            "capacity",
+            "is_active",
+            "location_confidential",
+            "turnaround_minutes",
+            "opening_hours",
+            "kit_notes",
+            "accessibility_notes",
+            "contact_phone",
+            "contact_email",
+        ]
+        extra_kwargs = {
+            "code": {"validators": []},
+            "capacity": {"min_value": 1, "max_value": 50},
+            "turnaround_minutes": {"min_value": 0, "max_value": 240},
+        }
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        # A confidential suite's whereabouts are for the police who run it, not for courts.
+        if instance.location_confidential and getattr(user, "role", None) == Role.COURT_USER:
+            data.update(address="", postcode="", latitude=None, longitude=None)
+        return data
+
+
+class ClosureSerializer(ModelSerializer):
+    starts_at = OffsetDateTimeField()
+    ends_at = OffsetDateTimeField()
+
+    class Meta:
+        model = Closure
+        fields = ["id", "suite", "starts_at", "ends_at", "reason", "created_at"]
+        read_only_fields = ["suite", "created_at"]

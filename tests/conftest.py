@@ -1,0 +1,103 @@
+"""Shared fixtures. Tests run on SQLite by default and on PostgreSQL when DATABASE_URL says so;
+`@pytest.mark.postgres` tests need PostgreSQL and are skipped elsewhere."""
+
+import pytest
+import time_machine
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from tests.factories import (
+    CourtFactory,
+    ForceFactory,
+    HearingFactory,
+    SuiteFactory,
+    UserFactory,
+    WitnessFactory,
+    london,
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def clock():
+    """Stand on Monday 22 March 2027, 09:00 in London (GMT), a few days before BST starts."""
+    with time_machine.travel(london(2027, 3, 22, 9), tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def sussex(db):
+    return ForceFactory(code="sussex", name="Sussex Police")
+
+
+@pytest.fixture
+def kent(db):
+    return ForceFactory(code="kent", name="Kent Police")
+
+
+@pytest.fixture
+def suite(sussex):
+    return SuiteFactory(code="brighton", name="Brighton Police Station", force=sussex)
+
+
+@pytest.fixture
+def court(db):
+    return CourtFactory(code="brighton-mc", name="Brighton Magistrates' Court")
+
+
+@pytest.fixture
+def hearing(court):
+    """Wednesday 24 March 2027, 10:00–13:00 London time."""
+    return HearingFactory(court=court)
+
+
+@pytest.fixture
+def officer(sussex):
+    return WitnessFactory(force=sussex, full_name="Amelia Pond")
+
+
+@pytest.fixture
+def other_officer(sussex):
+    return WitnessFactory(force=sussex, full_name="Rory Williams")
+
+
+@pytest.fixture
+def scheduler(sussex):
+    return UserFactory(username="sussex.scheduler", role=Role.SCHEDULER, force=sussex)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role=Role.ADMIN, force=None, is_superuser=True)
+
+
+def _client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api(scheduler):
+    """An API client signed in as a Sussex scheduler."""
+    return _client_for(scheduler)
+
+
+@pytest.fixture
+def api_as():
+    return _client_for

@@ -6,7 +6,7 @@ before it is compared: 10:00 on a BST Monday is 09:00Z, on a GMT Monday 10:00Z.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,6 +19,12 @@ from evidence_suites.models import Closure, OpeningHours, Suite
 from .models import OCCUPYING_STATUSES, Booking, Hearing, HearingStatus, Witness
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """Every service works in UTC: subtracting two times in one named zone is wall-clock
+    arithmetic in Python, an hour out across a clock change."""
+    return moment.astimezone(UTC) if moment is not None else None
 
 
 def local(moment: datetime) -> datetime:

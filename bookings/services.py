@@ -136,6 +136,7 @@ def hearing_create(
     courtroom: str = "",
 ) -> Hearing:
     """A hearing listed in a court's list."""
+    starts_at, ends_at = rules.utc(starts_at), rules.utc(ends_at)
     _check_hearing_window(starts_at, ends_at)
     return Hearing.objects.create(
         court=court,
@@ -153,8 +154,8 @@ def hearing_update(*, actor: User | None, hearing: Hearing, **fields) -> Hearing
     move to `concluded` here: vacating needs a reason and goes through `hearing_vacate`."""
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
     status = fields.pop("status", None)
-    starts_at = fields.pop("starts_at", hearing.starts_at)
-    ends_at = fields.pop("ends_at", hearing.ends_at)
+    starts_at = rules.utc(fields.pop("starts_at", hearing.starts_at))
+    ends_at = rules.utc(fields.pop("ends_at", hearing.ends_at))
     if "case_reference" in fields:
         fields["case_reference"] = fields["case_reference"].strip().upper()
     for name, value in fields.items():
@@ -235,6 +236,7 @@ def hearing_relist(
     booking stays put and is flagged for staff with the nearest free suites suggested."""
     from .selectors import available_suites
 
+    starts_at, ends_at = rules.utc(starts_at), rules.utc(ends_at)
     _check_hearing_window(starts_at, ends_at)
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
     if hearing.status == HearingStatus.CONCLUDED:
@@ -369,8 +371,8 @@ def booking_create(
     The window must lie inside one of the suite's opening periods, outside its closures, and
     overlap no other booking of the suite (set-up and turnaround included) or of the witness.
     """
-    starts_at = starts_at or hearing.starts_at
-    ends_at = ends_at or hearing.ends_at
+    starts_at = rules.utc(starts_at or hearing.starts_at)
+    ends_at = rules.utc(ends_at or hearing.ends_at)
     rules.check_window(starts_at, ends_at, allow_past=allow_past)
     rules.check_hearing_listed(hearing)
     rules.check_on_hearing_day(hearing, starts_at)
@@ -460,8 +462,8 @@ def booking_reschedule(
 ) -> Booking:
     """Move a confirmed booking to another suite or time, under the same rules as a new one."""
     suite = suite or booking.suite
-    starts_at = starts_at or booking.starts_at
-    ends_at = ends_at or booking.ends_at
+    starts_at = rules.utc(starts_at or booking.starts_at)
+    ends_at = rules.utc(ends_at or booking.ends_at)
     changes = _diff(booking, {"suite": suite, "starts_at": starts_at, "ends_at": ends_at})
     if not changes:
         return booking
@@ -530,7 +532,7 @@ def booking_check_in(
 ) -> Booking:
     """The witness has arrived at the suite."""
     now = timezone.now()
-    at = at or now
+    at = rules.utc(at) or now
     if at > now + timedelta(minutes=5):
         raise DomainError(
             "arrival_in_future",
@@ -586,6 +588,7 @@ def booking_complete(
             "not_checked_in", "Check the witness in before recording that they gave evidence."
         )
     _require_status(booking, allowed, f"completed as {Outcome(outcome).label.lower()}")
+    released_at = rules.utc(released_at)
     if booking.status == BookingStatus.CHECKED_IN:
         released_at = released_at or now
         if released_at < booking.checked_in_at:

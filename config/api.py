@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC
 
 from django.db import IntegrityError, models, transaction
 from django.http import HttpResponse
@@ -33,7 +34,9 @@ class OffsetDateTimeField(serializers.DateTimeField):
                 parsed = None
             if parsed is not None and timezone.is_naive(parsed):
                 self.fail("naive")
-        return super().to_internal_value(value)
+        # In UTC from here on: arithmetic on zone-aware times in one zone is wall-clock
+        # arithmetic in Python, which is an hour out across a clock change.
+        return super().to_internal_value(value).astimezone(UTC)
 
 
 class ModelSerializer(serializers.ModelSerializer):

@@ -6,6 +6,8 @@ allowed hosts and turns on every transport-security setting `check --deploy` ask
 `DATABASE_URL` and `REDIS_URL` switch to PostgreSQL and Redis in either mode.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -96,6 +98,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file, not shared-cache memory, so concurrent connections lock the way
+    # they do in production (waiting on the busy timeout instead of failing at once).
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"evidence-suites-test-{os.getpid()}.sqlite3")
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -131,6 +138,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Email ----------------------------------------------------------------------------------
+# smtp://host:port in production (Mailpit in docker-compose); printed to the console otherwise.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Evidence suites <bookings@localhost>")
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

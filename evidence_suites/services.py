@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -133,6 +133,7 @@ def suite_delete(*, suite: Suite) -> None:
 @transaction.atomic
 def closure_create(*, suite: Suite, starts_at: datetime, ends_at: datetime, reason: str) -> Closure:
     """Close a suite for a period. Two closures of one suite may not overlap."""
+    starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     if ends_at <= starts_at:
         raise DomainError(
             "invalid_window",

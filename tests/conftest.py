@@ -101,3 +101,27 @@ def api(scheduler):
 @pytest.fixture
 def api_as():
     return _client_for
+
+
+# --- API tests: the other roles, and a witness the Sussex scheduler may not see ---------------
+
+
+@pytest.fixture
+def suite_manager(sussex):
+    return UserFactory(username="sussex.suites", role=Role.SUITE_MANAGER, force=sussex)
+
+
+@pytest.fixture
+def court_user(court):
+    return UserFactory(username="brighton.court", role=Role.COURT_USER, force=None, court=court)
+
+
+@pytest.fixture
+def kent_witness(kent):
+    return WitnessFactory(force=kent, full_name="Clara Oswald")
+
+
+@pytest.fixture
+def booking_payload(hearing, officer, suite):
+    """The body of a booking for the hearing's whole slot: the Sussex officer at Brighton."""
+    return {"hearing": hearing.pk, "witness": officer.pk, "suite": suite.pk}

@@ -30,6 +30,7 @@ class ForceFactory(factory.django.DjangoModelFactory):
 class SuiteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Suite
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"suite-{n}")
     name = factory.Sequence(lambda n: f"Suite {n}")

@@ -1,0 +1,33 @@
+# The README's commands. `make run` and `make test` work on a fresh machine with only python3.
+
+# uv from PATH, or the copy `pip install uv` leaves importable when its script dir is not on PATH.
+UV := $(if $(shell command -v uv 2>/dev/null),uv,python3 -m uv)
+RUN := $(UV) run --frozen
+MANAGE := $(RUN) python manage.py
+PYTEST_ARGS ?=
+
+.PHONY: run test lint migrations-check schema install
+
+run: install
+	$(MANAGE) migrate
+	$(MANAGE) seed_demo
+	$(RUN) honcho -f Procfile.dev start
+
+test: install
+	$(RUN) pytest $(PYTEST_ARGS)
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+schema: install
+	$(MANAGE) spectacular --validate --fail-on-warn --file var/openapi.yml
+
+# var/ holds the SQLite database, the beat schedule and, with no REDIS_URL, the Celery broker.
+install:
+	command -v uv >/dev/null || python3 -m pip install uv
+	$(UV) sync --frozen
+	mkdir -p var/broker/queue var/broker/processed

@@ -1,0 +1,14 @@
+"""Gunicorn settings for production (`gunicorn config.wsgi:application -c config/gunicorn.py`)."""
+
+import os
+
+bind = "0.0.0.0:8000"
+# The usual 2 x cores + 1, capped: os.cpu_count() sees the host's cores, not the container's share.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 4)))
+threads = 2
+timeout = 30
+# Recycle each worker after about a thousand requests, staggered so they do not restart together.
+max_requests = 1000
+max_requests_jitter = 100
+accesslog = "-"
+errorlog = "-"

@@ -1,0 +1,140 @@
+"""Two people booking the same slot at the same moment: exactly one wins, on PostgreSQL by the
+exclusion constraints, whatever the timing of the checks in Python."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from bookings import services
+from bookings.models import Booking, BookingStatus
+from config.errors import Conflict
+from tests.factories import WitnessFactory
+
+CONCURRENT_REQUESTS = 20
+
+
+def _post_all(url: str, token: str, bodies: list[dict]) -> list[requests.Response]:
+    barrier = threading.Barrier(len(bodies))
+
+    def post(body):
+        with requests.Session() as session:
+            session.headers["Authorization"] = f"Token {token}"
+            barrier.wait()
+            return session.post(url, json=body, timeout=30)
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(post, bodies))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_requests_for_one_suite_slot_create_exactly_one_booking(
+    live_server, scheduler, suite, hearing
+):
+    # given: twenty different witnesses, all wanted in the same suite for the same hearing
+    witnesses = WitnessFactory.create_batch(CONCURRENT_REQUESTS, force=suite.force)
+    token = Token.objects.create(user=scheduler).key
+    bodies = [{"hearing": hearing.id, "witness": w.id, "suite": suite.id} for w in witnesses]
+
+    # when: they are all sent at once
+    responses = _post_all(f"{live_server.url}/api/v1/bookings/", token, bodies)
+
+    # then: one booking exists; every other request was told the suite is taken
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * (CONCURRENT_REQUESTS - 1)
+    refusals = [r.json() for r in responses if r.status_code == 409]
+    assert {body["code"] for body in refusals} == {"suite_unavailable"}
+    assert Booking.objects.filter(suite=suite).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_witness_booked_into_two_suites_at_once_ends_in_one_booking(
+    live_server, scheduler, officer, hearing
+):
+    from tests.factories import SuiteFactory
+
+    suites = SuiteFactory.create_batch(10, force=officer.force)
+    token = Token.objects.create(user=scheduler).key
+    bodies = [{"hearing": hearing.id, "witness": officer.id, "suite": s.id} for s in suites]
+
+    responses = _post_all(f"{live_server.url}/api/v1/bookings/", token, bodies)
+
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 9
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"witness_unavailable"}
+    assert Booking.objects.filter(witness=officer).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_database_refuses_an_overlap_even_when_the_service_checks_are_skipped(
+    suite, hearing, officer, other_officer
+):
+    """The exclusion constraint is the last word: an insert that slipped past the checks in
+    Python (as a racing request can) is refused and reported as the API's 409."""
+    first = services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
+    twin = Booking(
+        hearing=hearing,
+        witness=other_officer,
+        suite=suite,
+        starts_at=first.starts_at,
+        ends_at=first.ends_at,
+        occupied_from=first.occupied_from,
+        occupied_until=first.occupied_until,
+    )
+    with pytest.raises(Conflict) as refused:
+        services._insert_booking(twin)
+    assert refused.value.code == "suite_unavailable"
+    assert connection.vendor == "postgresql"
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_a_racing_cancel_and_check_in_exactly_one_wins(suite, hearing, officer, clock):
+    booking = services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
+    clock.move_to(hearing.starts_at)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def attempt(name, change):
+        # each thread works from the booking as it read it, like two browser tabs
+        stale = Booking.objects.get(pk=booking.pk)
+        barrier.wait()
+        try:
+            change(stale)
+            outcomes[name] = "won"
+        except Conflict as refusal:
+            outcomes[name] = refusal.code
+        except Exception as error:  # anything else is a bug: show it in the assertion
+            outcomes[name] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(
+            target=attempt,
+            args=("cancel", lambda b: services.booking_cancel(actor=None, booking=b, reason="x")),
+        ),
+        threading.Thread(
+            target=attempt,
+            args=("check_in", lambda b: services.booking_check_in(actor=None, booking=b)),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes.values()) == ["booking_changed", "won"] or sorted(outcomes.values()) == [
+        "invalid_transition",
+        "won",
+    ]
+    booking.refresh_from_db()
+    winner = next(name for name, result in outcomes.items() if result == "won")
+    expected = BookingStatus.CANCELLED if winner == "cancel" else BookingStatus.CHECKED_IN
+    assert booking.status == expected
+    assert booking.version == 2

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from config.api import IdempotentCreateMixin, ScopedQuerysetMixin
-from config.permissions import ReadOrRoles
+from config.permissions import ReadOrRoles, is_admin
 
 from . import selectors, services
 from .models import AttentionFlag, Booking, Hearing, Witness
@@ -377,4 +377,9 @@ class AvailabilityView(APIView):
             near=params.get("near"),
             force=params.get("force"),
         )
+        if request.user.role == Role.COURT_USER and not is_admin(request.user):
+            # A confidential suite's whereabouts are for the police who run it, not for courts.
+            for row in results:
+                if row["location_confidential"]:
+                    row.update(address="", postcode="", latitude=None, longitude=None)
         return Response({"count": len(results), "results": results})

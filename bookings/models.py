@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
+from django.utils.timezone import localtime
 from phonenumber_field.modelfields import PhoneNumberField
 
 from config.db import PostgresExclusionConstraint, TsTzRange
@@ -76,7 +77,7 @@ class Hearing(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_reference} at {self.court} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.case_reference} at {self.court} {localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class WitnessType(models.TextChoices):
@@ -253,7 +254,7 @@ class BookingEvent(models.Model):
         indexes = [models.Index(fields=["booking", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.booking_id} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.booking_id} {self.action} at {localtime(self.at):%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from config.errors import Conflict, DomainError
 from evidence_suites.models import Closure, OpeningHours, Suite
 
-from .models import OCCUPYING_STATUSES, Booking, Hearing, HearingStatus, Witness
+from .models import OCCUPYING_STATUSES, Booking, Hearing, HearingStatus, Witness, WitnessType
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -78,6 +78,21 @@ def check_on_hearing_day(hearing: Hearing, starts_at: datetime) -> None:
             f"The hearing sits on {local(hearing.starts_at):%A %d %B %Y}; book the witness for "
             "that day.",
             fields={"starts_at": ["Not on the hearing's day."]},
+        )
+
+
+def check_hearing_window(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise DomainError(
+            "invalid_window",
+            "A hearing must end after it starts.",
+            fields={"ends_at": ["Must be after starts_at."]},
+        )
+    if ends_at - starts_at > timedelta(hours=12):
+        raise DomainError(
+            "window_too_long",
+            "A hearing slot lasts at most one sitting day (12 hours).",
+            fields={"ends_at": ["At most 12 hours after starts_at."]},
         )
 
 
@@ -162,3 +177,12 @@ def conflict_from_integrity_error(error: Exception) -> Conflict | None:
     if "booking_no_witness_overlap" in name:
         return Conflict("witness_unavailable", "The witness was booked for that time a moment ago.")
     return None
+
+
+def check_witness_fields(witness_type: str, collar_number: str) -> None:
+    if witness_type == WitnessType.POLICE_OFFICER and not collar_number.strip():
+        raise DomainError(
+            "collar_number_required",
+            "A police officer witness needs their collar number.",
+            fields={"collar_number": ["Required for a police officer."]},
+        )

@@ -34,7 +34,6 @@ from .models import (
     HearingStatus,
     Outcome,
     Witness,
-    WitnessType,
 )
 
 # Crockford's base 32: no I, L, O or U, so a reference read out over the phone is unambiguous.
@@ -110,21 +109,6 @@ def court_create(**fields) -> Court:
     return Court.objects.create(**fields)
 
 
-def _check_hearing_window(starts_at: datetime, ends_at: datetime) -> None:
-    if ends_at <= starts_at:
-        raise DomainError(
-            "invalid_window",
-            "A hearing must end after it starts.",
-            fields={"ends_at": ["Must be after starts_at."]},
-        )
-    if ends_at - starts_at > timedelta(hours=12):
-        raise DomainError(
-            "window_too_long",
-            "A hearing slot lasts at most one sitting day (12 hours).",
-            fields={"ends_at": ["At most 12 hours after starts_at."]},
-        )
-
-
 @transaction.atomic
 def hearing_create(
     *,
@@ -137,7 +121,7 @@ def hearing_create(
 ) -> Hearing:
     """A hearing listed in a court's list."""
     starts_at, ends_at = rules.utc(starts_at), rules.utc(ends_at)
-    _check_hearing_window(starts_at, ends_at)
+    rules.check_hearing_window(starts_at, ends_at)
     return Hearing.objects.create(
         court=court,
         case_reference=case_reference.strip().upper(),
@@ -237,7 +221,7 @@ def hearing_relist(
     from .selectors import available_suites
 
     starts_at, ends_at = rules.utc(starts_at), rules.utc(ends_at)
-    _check_hearing_window(starts_at, ends_at)
+    rules.check_hearing_window(starts_at, ends_at)
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
     if hearing.status == HearingStatus.CONCLUDED:
         raise Conflict("hearing_concluded", "A concluded hearing cannot be relisted.")
@@ -289,15 +273,6 @@ def hearing_relist(
     return hearing
 
 
-def _check_witness_fields(witness_type: str, collar_number: str) -> None:
-    if witness_type == WitnessType.POLICE_OFFICER and not collar_number.strip():
-        raise DomainError(
-            "collar_number_required",
-            "A police officer witness needs their collar number.",
-            fields={"collar_number": ["Required for a police officer."]},
-        )
-
-
 @transaction.atomic
 def witness_create(
     *,
@@ -308,7 +283,7 @@ def witness_create(
     phone: str = "",
     email: str = "",
 ) -> Witness:
-    _check_witness_fields(witness_type, collar_number)
+    rules.check_witness_fields(witness_type, collar_number)
     return Witness.objects.create(
         full_name=full_name.strip(),
         witness_type=witness_type,
@@ -323,7 +298,7 @@ def witness_create(
 def witness_update(*, witness: Witness, **fields) -> Witness:
     for name, value in fields.items():
         setattr(witness, name, value)
-    _check_witness_fields(witness.witness_type, witness.collar_number)
+    rules.check_witness_fields(witness.witness_type, witness.collar_number)
     if witness.anonymised_at is not None:
         raise Conflict("witness_anonymised", "This witness's details were anonymised.")
     witness.save()
@@ -531,6 +506,7 @@ def booking_check_in(
     *, actor: User | None, booking: Booking, at: datetime | None = None
 ) -> Booking:
     """The witness has arrived at the suite."""
+    _require_status(booking, [BookingStatus.CONFIRMED], "checked in")
     now = timezone.now()
     at = rules.utc(at) or now
     if at > now + timedelta(minutes=5):
@@ -545,7 +521,6 @@ def booking_check_in(
             "The arrival time is long before the booking.",
             fields={"at": ["More than 12 hours before the booking."]},
         )
-    _require_status(booking, [BookingStatus.CONFIRMED], "checked in")
     before = booking.status
     booking = _compare_and_swap(
         booking, [BookingStatus.CONFIRMED], status=BookingStatus.CHECKED_IN, checked_in_at=at

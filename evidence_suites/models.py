@@ -3,6 +3,7 @@
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
+from django.utils.timezone import localtime
 
 from config.db import PostgresExclusionConstraint, TsTzRange
 
@@ -133,4 +134,4 @@ class Closure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.suite} closed {self.starts_at:%Y-%m-%d %H:%M}: {self.reason}"
+        return f"{self.suite} closed {localtime(self.starts_at):%Y-%m-%d %H:%M}: {self.reason}"

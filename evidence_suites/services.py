@@ -40,7 +40,7 @@ class Period:
     closes: time
 
 
-def _check_periods(periods: Iterable[Period]) -> list[Period]:
+def check_opening_periods(periods: Iterable[Period]) -> list[Period]:
     """Each period opens before it closes and no two periods of one weekday overlap."""
     ordered = sorted(periods, key=lambda p: (p.weekday, p.opens))
     errors: list[str] = []
@@ -65,7 +65,7 @@ def _check_periods(periods: Iterable[Period]) -> list[Period]:
 
 
 def _replace_opening_hours(suite: Suite, periods: Iterable[Period]) -> None:
-    ordered = _check_periods(periods)
+    ordered = check_opening_periods(periods)
     suite.opening_hours.all().delete()
     OpeningHours.objects.bulk_create(
         OpeningHours(suite=suite, weekday=p.weekday, opens=p.opens, closes=p.closes)

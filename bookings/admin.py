@@ -1,0 +1,348 @@
+"""Courts, hearings, witnesses and bookings.
+
+The admin is a window on the data, not a back door round the booking rules: bookings are made,
+moved, cancelled and progressed through the API (the services apply the rules and write the
+history), so here a booking's schedule and status are read-only and only its special measures
+and notes can be edited, through the same service. A booking's history is never edited.
+Hearings are relisted and vacated through the API too, because their bookings must follow.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from config.errors import DomainError
+
+from . import rules, services
+from .models import (
+    AttentionFlag,
+    Booking,
+    BookingEvent,
+    Court,
+    Hearing,
+    HearingStatus,
+    Witness,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Courts and hearings ----------------------------------------------------------------------
+
+
+@admin.register(Court)
+class CourtAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "postcode", "contact_email", "contact_phone")
+    search_fields = ("name", "code", "postcode")
+
+
+class HearingForm(forms.ModelForm):
+    class Meta:
+        model = Hearing
+        fields = ("court", "case_reference", "hearing_type", "courtroom", "starts_at", "ends_at")
+
+    def clean_case_reference(self):
+        return self.cleaned_data["case_reference"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at:  # only when adding: afterwards the times are read-only
+            try:
+                rules.check_hearing_window(starts_at, ends_at)
+            except DomainError as error:
+                raise ValidationError(error.detail) from None
+        return cleaned
+
+
+class HearingBookingInline(ReadOnlyInline):
+    model = Booking
+    fk_name = "hearing"
+    fields = ("reference", "witness", "suite", "starts_at", "ends_at", "status", "outcome")
+    readonly_fields = fields
+    ordering = ("starts_at",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("witness", "suite")
+
+
+@admin.register(Hearing)
+class HearingAdmin(admin.ModelAdmin):
+    form = HearingForm
+    list_display = (
+        "case_reference",
+        "court",
+        "courtroom",
+        "hearing_type",
+        "starts_at",
+        "ends_at",
+        "status",
+        "booking_count",
+    )
+    list_filter = ("status", "hearing_type", "court")
+    list_select_related = ("court",)
+    search_fields = ("case_reference",)
+    autocomplete_fields = ("court",)
+    date_hierarchy = "starts_at"
+    inlines = (HearingBookingInline,)
+    actions = ("conclude",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(booking_total=Count("bookings"))
+
+    @admin.display(description="Bookings", ordering="booking_total")
+    def booking_count(self, obj):
+        return obj.booking_total
+
+    def get_readonly_fields(self, request, obj=None):
+        always = ("status", "vacated_reason", "created_at", "updated_at")
+        if obj is None:
+            return always
+        # Moving a hearing moves its bookings: relist or vacate it through the API.
+        return (*always, "court", "starts_at", "ends_at")
+
+    @admin.action(description="Mark the selected listed hearings as concluded")
+    def conclude(self, request, queryset):
+        done = 0
+        for hearing in queryset.filter(status=HearingStatus.LISTED):
+            services.hearing_conclude(hearing=hearing)
+            done += 1
+        self.message_user(request, f"{done} hearing(s) concluded.", messages.SUCCESS)
+
+
+# --- Witnesses --------------------------------------------------------------------------------
+
+
+class WitnessForm(forms.ModelForm):
+    class Meta:
+        model = Witness
+        fields = ("full_name", "witness_type", "force", "collar_number", "phone", "email")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "witness_type" in cleaned:
+            try:
+                rules.check_witness_fields(
+                    cleaned["witness_type"], cleaned.get("collar_number", "")
+                )
+            except DomainError as error:
+                for field, problems in (error.fields or {"__all__": [error.detail]}).items():
+                    self.add_error(field if field in self.fields else None, problems)
+        return cleaned
+
+
+@admin.register(Witness)
+class WitnessAdmin(admin.ModelAdmin):
+    form = WitnessForm
+    list_display = (
+        "full_name",
+        "witness_type",
+        "force",
+        "collar_number",
+        "phone",
+        "sms_opt_out",
+        "anonymised_at",
+    )
+    list_filter = ("witness_type", "force", "sms_opt_out")
+    list_select_related = ("force",)
+    search_fields = ("full_name", "collar_number")
+    autocomplete_fields = ("force",)
+
+    def get_readonly_fields(self, request, obj=None):
+        record = ("sms_opt_out", "anonymised_at", "created_at", "updated_at")
+        if obj is not None and obj.anonymised_at is not None:
+            # Anonymised: kept as a record, never filled in again.
+            return (
+                *record,
+                "full_name",
+                "witness_type",
+                "force",
+                "collar_number",
+                "phone",
+                "email",
+            )
+        return record
+
+
+# --- Bookings and their history ---------------------------------------------------------------
+
+
+class BookingEventInline(ReadOnlyInline):
+    model = BookingEvent
+    fields = ("at", "actor_label", "action", "changes")
+    readonly_fields = fields
+    show_change_link = False
+    ordering = ("at", "id")
+
+
+class AttentionFlagInline(ReadOnlyInline):
+    model = AttentionFlag
+    fields = ("created_at", "kind", "detail", "resolved_at")
+    readonly_fields = fields
+    ordering = ("created_at",)
+
+
+#: What staff may change on a booking in the admin: nothing that moves it.
+BOOKING_DETAILS = (
+    "live_link_basis",
+    "needs_supporter",
+    "needs_intermediary",
+    "interpreter_language",
+    "notes",
+)
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "status",
+        "suite",
+        "starts_at",
+        "ends_at",
+        "case_reference",
+        "court",
+        "witness",
+        "outcome",
+    )
+    list_filter = ("status", "suite__force", "outcome", "suite")
+    list_select_related = ("suite", "hearing__court", "witness")
+    search_fields = ("reference", "hearing__case_reference")
+    date_hierarchy = "starts_at"
+    inlines = (AttentionFlagInline, BookingEventInline)
+    fieldsets = (
+        (
+            None,
+            {"fields": ("reference", "status", "hearing", "witness", "suite")},
+        ),
+        (
+            "When",
+            {"fields": (("starts_at", "ends_at"), ("occupied_from", "occupied_until"))},
+        ),
+        ("Special measures", {"fields": BOOKING_DETAILS}),
+        (
+            "On the day",
+            {
+                "fields": (
+                    "witness_confirmed_at",
+                    "checked_in_at",
+                    "released_at",
+                    "outcome",
+                    "cancellation_reason",
+                    "cancelled_at",
+                )
+            },
+        ),
+        ("Record", {"fields": ("version", "created_by", "created_at", "updated_at")}),
+    )
+
+    @admin.display(description="Case", ordering="hearing__case_reference")
+    def case_reference(self, obj):
+        return obj.hearing.case_reference
+
+    @admin.display(description="Court", ordering="hearing__court__name")
+    def court(self, obj):
+        return obj.hearing.court.name
+
+    def get_readonly_fields(self, request, obj=None):
+        every = [f.name for f in Booking._meta.get_fields() if f.concrete and not f.auto_created]
+        return [name for name in every if name not in BOOKING_DETAILS]
+
+    def has_add_permission(self, request):
+        return False  # through the API, which checks the suite, the witness and the hours
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a booking and its history are kept: cancel it instead
+
+    def save_model(self, request, obj, form, change):
+        """Special measures and notes change through the service, which records the change
+        in the booking's history."""
+        details = {name: form.cleaned_data[name] for name in form.changed_data}
+        if not details:
+            return
+        current = Booking.objects.get(pk=obj.pk)
+        try:
+            services.booking_update_details(actor=request.user, booking=current, **details)
+        except DomainError as error:
+            self.message_user(request, error.detail, messages.ERROR)
+        obj.refresh_from_db()
+
+
+@admin.register(BookingEvent)
+class BookingEventAdmin(admin.ModelAdmin):
+    """Booking history: append-only, so it can be read here and nothing else."""
+
+    list_display = ("at", "booking", "actor_label", "action")
+    list_filter = ("action",)
+    list_select_related = ("booking",)
+    search_fields = ("booking__reference", "actor_label")
+    date_hierarchy = "at"
+    fields = ("booking", "at", "actor", "actor_label", "action", "changes")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ResolvedFilter(admin.SimpleListFilter):
+    title = "resolved"
+    parameter_name = "resolved"
+
+    def lookups(self, request, model_admin):
+        return (("no", "Open"), ("yes", "Resolved"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(resolved_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(AttentionFlag)
+class AttentionFlagAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "booking", "kind", "detail", "resolved_at", "resolved_by")
+    list_filter = (ResolvedFilter, "kind")
+    list_select_related = ("booking", "resolved_by")
+    search_fields = ("booking__reference", "detail")
+    date_hierarchy = "created_at"
+    fields = ("booking", "kind", "detail", "data", "created_at", "resolved_at", "resolved_by")
+    readonly_fields = fields
+    actions = ("resolve",)
+
+    def has_add_permission(self, request):
+        return False  # raised by the services when something needs a person
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_resolve_permission(self, request):
+        return request.user.has_perm("bookings.change_attentionflag")
+
+    @admin.action(description="Mark the selected flags resolved", permissions=["resolve"])
+    def resolve(self, request, queryset):
+        flags = queryset.filter(resolved_at__isnull=True).select_related("booking")
+        for flag in flags:
+            services.attention_flag_resolve(actor=request.user, flag=flag)
+        self.message_user(request, f"{len(flags)} flag(s) resolved.", messages.SUCCESS)

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from config.api import IdempotentCreateMixin, ScopedQuerysetMixin
+from config.filters import OffsetDateTimeFilter
 from config.permissions import ReadOrRoles, is_admin
 
 from . import selectors, services
@@ -59,8 +60,8 @@ class CourtViewSet(
 
 class HearingFilter(filters.FilterSet):
     date = filters.DateFilter(method="filter_date", help_text="Hearings on this day (UK time).")
-    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = OffsetDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = OffsetDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Hearing
@@ -189,8 +190,8 @@ class WitnessViewSet(
 
 class BookingFilter(filters.FilterSet):
     date = filters.DateFilter(method="filter_date", help_text="Bookings on this day (UK time).")
-    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = OffsetDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = OffsetDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     court = filters.NumberFilter(field_name="hearing__court")
 
     class Meta:
@@ -381,5 +382,8 @@ class AvailabilityView(APIView):
             # A confidential suite's whereabouts are for the police who run it, not for courts.
             for row in results:
                 if row["location_confidential"]:
-                    row.update(address="", postcode="", latitude=None, longitude=None)
+                    # Distances from chosen points would give the place away too.
+                    row.update(
+                        address="", postcode="", latitude=None, longitude=None, distance_km=None
+                    )
         return Response({"count": len(results), "results": results})

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import Conflict, DomainError
 from evidence_suites.models import Suite
+from notifications import services as notify
 
 from . import rules
 from .models import (
@@ -204,11 +205,21 @@ def _window_after_relist(
     booking: Booking, hearing: Hearing, starts_at: datetime, ends_at: datetime
 ):
     """A booking for the whole hearing takes the whole new slot; a phased booking (morning or
-    afternoon) keeps its place relative to the start."""
-    if (booking.starts_at, booking.ends_at) == (hearing.starts_at, hearing.ends_at):
+    afternoon) keeps its place relative to the start. A booking that could not follow an
+    earlier relist is placed from where it should have gone then, not where it was left."""
+    current = (booking.starts_at, booking.ends_at)
+    pending = next(
+        (f for f in booking.flags.all() if f.kind == AttentionKind.RELIST_CONFLICT), None
+    )
+    if pending is not None and pending.resolved_at is None:
+        current = (
+            datetime.fromisoformat(pending.data["proposed_starts_at"]),
+            datetime.fromisoformat(pending.data["proposed_ends_at"]),
+        )
+    if current == (hearing.starts_at, hearing.ends_at):
         return starts_at, ends_at
     shift = starts_at - hearing.starts_at
-    return booking.starts_at + shift, booking.ends_at + shift
+    return current[0] + shift, current[1] + shift
 
 
 @transaction.atomic
@@ -226,7 +237,13 @@ def hearing_relist(
     if hearing.status == HearingStatus.CONCLUDED:
         raise Conflict("hearing_concluded", "A concluded hearing cannot be relisted.")
     bookings = list(
-        hearing.bookings.filter(status=BookingStatus.CONFIRMED).select_related("suite", "witness")
+        hearing.bookings.filter(status=BookingStatus.CONFIRMED)
+        .select_related("suite", "witness")
+        .prefetch_related(
+            models.Prefetch(
+                "flags", queryset=AttentionFlag.objects.filter(resolved_at__isnull=True)
+            )
+        )
     )
     moves = [(b, *_window_after_relist(b, hearing, starts_at, ends_at)) for b in bookings]
     hearing.starts_at, hearing.ends_at = starts_at, ends_at
@@ -250,19 +267,24 @@ def hearing_relist(
                 near=(booking.suite.latitude, booking.suite.longitude),
                 limit=3,
             )
-            AttentionFlag.objects.create(
+            # One open flag per booking, always holding the latest proposal.
+            AttentionFlag.objects.update_or_create(
                 booking=booking,
                 kind=AttentionKind.RELIST_CONFLICT,
-                detail=(
-                    f"Hearing moved to {rules.local(new_start):%a %d %b %H:%M}: {refusal.detail}"
-                )[:300],
-                data={
-                    "reason_code": refusal.code,
-                    "proposed_starts_at": new_start.isoformat(),
-                    "proposed_ends_at": new_end.isoformat(),
-                    "suggested_suites": [row["suite"] for row in suggestions],
+                resolved_at=None,
+                defaults={
+                    "detail": (
+                        f"Hearing moved to {rules.local(new_start):%a %d %b %H:%M}: "
+                        f"{refusal.detail}"
+                    )[:300],
+                    "data": {
+                        "reason_code": refusal.code,
+                        "proposed_starts_at": new_start.isoformat(),
+                        "proposed_ends_at": new_end.isoformat(),
+                        "suggested_suites": [row["suite"] for row in suggestions],
+                    },
+                    "created_at": timezone.now(),
                 },
-                created_at=timezone.now(),
             )
             booking_event_record(
                 booking=booking,
@@ -381,6 +403,7 @@ def booking_create(
             "ends_at": (None, ends_at),
         },
     )
+    notify.booking_confirmed(booking=booking)
     return booking
 
 
@@ -467,6 +490,7 @@ def booking_reschedule(
         booking=booking, kind=AttentionKind.RELIST_CONFLICT, resolved_at__isnull=True
     ).update(resolved_at=timezone.now(), resolved_by=actor)
     booking_event_record(booking=booking, actor=actor, action=action, changes=changes)
+    notify.booking_changed(booking=booking)
     return booking
 
 
@@ -498,6 +522,7 @@ def booking_cancel(*, actor: User | None, booking: Booking, reason: str) -> Book
         action="cancelled",
         changes={"status": (before, booking.status), "cancellation_reason": ("", reason)},
     )
+    notify.booking_cancelled(booking=booking)
     return booking
 
 
@@ -612,3 +637,61 @@ def attention_flag_resolve(*, actor: User | None, flag: AttentionFlag) -> Attent
         )
     flag.refresh_from_db()
     return flag
+
+
+@transaction.atomic
+def attention_flag_raise(*, booking: Booking, kind: str, detail: str, data=None) -> AttentionFlag:
+    """Put a booking on the attention list (one open flag per booking and kind)."""
+    flag = AttentionFlag.objects.filter(
+        booking=booking, kind=kind, resolved_at__isnull=True
+    ).first()
+    if flag is None:
+        flag = AttentionFlag.objects.create(
+            booking=booking,
+            kind=kind,
+            detail=detail[:300],
+            data=data or {},
+            created_at=timezone.now(),
+        )
+    return flag
+
+
+@transaction.atomic
+def booking_witness_confirm(*, booking: Booking, channel: str) -> Booking:
+    """The witness says they will attend (a YES text, or the button on their page)."""
+    if booking.status != BookingStatus.CONFIRMED or booking.witness_confirmed_at:
+        return booking
+    now = timezone.now()
+    Booking.objects.filter(pk=booking.pk).update(witness_confirmed_at=now, updated_at=now)
+    booking.refresh_from_db()
+    booking_event_record(
+        booking=booking,
+        action="witness_confirmed",
+        actor_label=f"witness ({channel})",
+        changes={"witness_confirmed_at": (None, now)},
+    )
+    AttentionFlag.objects.filter(
+        booking=booking, kind=AttentionKind.WITNESS_CANNOT_ATTEND, resolved_at__isnull=True
+    ).update(resolved_at=now)
+    return booking
+
+
+@transaction.atomic
+def booking_witness_cannot_attend(*, booking: Booking, channel: str) -> Booking:
+    """The witness says they cannot attend: staff must rebook or tell the court."""
+    if booking.status != BookingStatus.CONFIRMED:
+        return booking
+    Booking.objects.filter(pk=booking.pk).update(witness_confirmed_at=None)
+    booking.refresh_from_db()
+    attention_flag_raise(
+        booking=booking,
+        kind=AttentionKind.WITNESS_CANNOT_ATTEND,
+        detail=f"The witness replied by {channel} that they cannot attend.",
+    )
+    booking_event_record(
+        booking=booking,
+        action="witness_cannot_attend",
+        actor_label=f"witness ({channel})",
+        changes={"attention": (None, AttentionKind.WITNESS_CANNOT_ATTEND)},
+    )
+    return booking

@@ -17,6 +17,10 @@ from rest_framework.renderers import JSONRenderer
 
 from config.errors import Conflict, DomainError
 
+# Times outside this range are typing mistakes, and near the ends of the calendar adding a
+# turnaround would overflow.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
 
 class OffsetDateTimeField(serializers.DateTimeField):
     """An ISO 8601 time that must carry its UTC offset: a bare local time is ambiguous
@@ -24,6 +28,7 @@ class OffsetDateTimeField(serializers.DateTimeField):
 
     default_error_messages = {
         "naive": "Give the time with its UTC offset, e.g. 2027-03-28T10:00:00+01:00.",
+        "out_of_range": "Give a time between the years 2000 and 2100.",
     }
 
     def to_internal_value(self, value):
@@ -36,7 +41,10 @@ class OffsetDateTimeField(serializers.DateTimeField):
                 self.fail("naive")
         # In UTC from here on: arithmetic on zone-aware times in one zone is wall-clock
         # arithmetic in Python, which is an hour out across a clock change.
-        return super().to_internal_value(value).astimezone(UTC)
+        moment = super().to_internal_value(value).astimezone(UTC)
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            self.fail("out_of_range")
+        return moment
 
 
 class ModelSerializer(serializers.ModelSerializer):

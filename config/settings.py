@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "phonenumber_field",
     "accounts",
     "evidence_suites",
@@ -137,12 +138,50 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Email ----------------------------------------------------------------------------------
 # smtp://host:port in production (Mailpit in docker-compose); printed to the console otherwise.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Evidence suites <bookings@localhost>")
+
+# --- Notifications: SMS (Twilio), email invites, reminders, the witness page -----------------
+# The service's public address: SMS links and the URL Twilio signs its webhooks with (set it to
+# the address Twilio calls when behind a proxy).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+_twilio_default = (lambda value: env.NOTSET) if PRODUCTION else (lambda value: value)
+TWILIO_ACCOUNT_SID = env.str(
+    "TWILIO_ACCOUNT_SID", default=_twilio_default("AC00000000000000000000000000000000")
+)
+TWILIO_AUTH_TOKEN = env.str(
+    "TWILIO_AUTH_TOKEN", default=_twilio_default("dev-auth-token-for-the-fake-twilio")
+)
+TWILIO_MESSAGING_SERVICE_SID = env.str(
+    "TWILIO_MESSAGING_SERVICE_SID", default=_twilio_default("MG00000000000000000000000000000000")
+)
+# Empty means api.twilio.com; development and tests point the SDK at the fake Twilio server.
+TWILIO_API_BASE_URL = env.str(
+    "TWILIO_API_BASE_URL", default="" if PRODUCTION else "http://127.0.0.1:8020"
+)
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10)
+WITNESS_CARE_PHONE = env.str("WITNESS_CARE_PHONE", default="01632 960000")
+SMS_MAX_SEGMENTS = 2
+MESSAGE_MAX_ATTEMPTS = env.int("MESSAGE_MAX_ATTEMPTS", default=8)
+REMINDER_AHEAD_WORKING_DAYS = env.int("REMINDER_AHEAD_WORKING_DAYS", default=2)
+REMINDER_AHEAD_AT = env.str("REMINDER_AHEAD_AT", default="10:00")
+REMINDER_ON_DAY_AT = env.str("REMINDER_ON_DAY_AT", default="08:00")
+QUIET_HOURS = (
+    env.str("QUIET_HOURS_START", default="21:00"),
+    env.str("QUIET_HOURS_END", default="08:00"),
+)
+WITNESS_LINK_DAYS_AFTER_HEARING = env.int("WITNESS_LINK_DAYS_AFTER_HEARING", default=7)
+ICAL_UID_DOMAIN = env.str("ICAL_UID_DOMAIN", default="evidence-suites.example")
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {
+        "task": "notifications.tasks.sweep_outbox",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -208,6 +247,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from this app, not a CDN: staff networks often block CDNs.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {

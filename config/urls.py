@@ -7,6 +7,9 @@ from accounts.api import MeView, TokenView
 from bookings import api as bookings_api
 from config import errors, health
 from evidence_suites import api as suites_api
+from notifications import api as notifications_api
+from notifications import views as witness_views
+from notifications import webhooks
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -24,6 +27,11 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     path("availability/", bookings_api.AvailabilityView.as_view(), name="availability"),
+    path(
+        "bookings/<int:pk>/notifications/",
+        notifications_api.BookingNotificationsView.as_view(),
+        name="booking-notifications",
+    ),
     path(
         "suites/<int:suite_pk>/closures/",
         closures.as_view({"get": "list", "post": "create"}),
@@ -45,6 +53,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    path("webhooks/twilio/status/", webhooks.twilio_status, name="twilio-status"),
+    path("webhooks/twilio/inbound/", webhooks.twilio_inbound, name="twilio-inbound"),
+    path("w/<str:token>/", witness_views.witness_page, name="witness-page"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     *api_not_found,

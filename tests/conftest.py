@@ -28,6 +28,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_notifications(settings):
+    """Tests send nothing anywhere unless they ask to: tasks run in-process, and Twilio is a
+    closed port until a test starts the fake Twilio server."""
+    from config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    settings.TWILIO_API_BASE_URL = "http://127.0.0.1:9"
+    settings.PUBLIC_BASE_URL = "http://testserver"
+    yield
+    app.conf.task_always_eager = False
+
+
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"

@@ -1,0 +1,33 @@
+"""Query-string filters shared by the APIs."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django_filters import rest_framework as filters
+
+from config.api import EARLIEST_YEAR, LATEST_YEAR
+
+
+class OffsetDateTimeFormField(forms.DateTimeField):
+    """ISO 8601 with a UTC offset, as everywhere in the API: a bare local time is refused."""
+
+    default_error_messages = {
+        "invalid": "Give an ISO 8601 time with its UTC offset, e.g. 2027-03-28T10:00:00+01:00.",
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            parsed = parse_datetime(str(value).strip())
+        except ValueError:
+            parsed = None
+        if parsed is None or timezone.is_naive(parsed):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+            raise forms.ValidationError("Give a time between the years 2000 and 2100.")
+        return parsed
+
+
+class OffsetDateTimeFilter(filters.Filter):
+    field_class = OffsetDateTimeFormField

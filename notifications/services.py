@@ -1,0 +1,358 @@
+"""What bookings ask of notifications (one call per event), and what the outside world tells
+us back (delivery receipts, a witness's reply).
+
+Messages are written to the outbox in the caller's transaction and handed to a worker only
+after it commits: if the transaction rolls back, no message exists; if the broker is down when
+it commits, the outbox sweep sends the message later. Nothing is lost either way.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from bookings.models import Booking, BookingStatus, Witness
+from bookings.rules import LONDON, local
+
+from . import texts
+from .models import (
+    FAILED_STATUSES,
+    STATUS_RANK,
+    Audience,
+    Channel,
+    InboundSms,
+    Kind,
+    Message,
+    SmsOptOut,
+    Status,
+)
+
+logger = logging.getLogger(__name__)
+
+REMINDER_KINDS = (Kind.REMINDER_AHEAD, Kind.REMINDER_ON_DAY)
+
+
+# --- Writing to the outbox -------------------------------------------------------------------
+
+
+def _hhmm(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def is_opted_out(phone: str) -> bool:
+    return SmsOptOut.objects.filter(phone=phone, is_opted_out=True).exists()
+
+
+def _working_days_before(day, count: int):
+    while count:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def reminder_times(booking: Booking) -> dict[str, datetime]:
+    """When this booking's reminders are due: two working days before at 10:00, and on the
+    morning of the hearing (defaults; settings), dropping any already past."""
+    start = local(booking.starts_at)
+    ahead_day = _working_days_before(start.date(), settings.REMINDER_AHEAD_WORKING_DAYS)
+    due = {
+        Kind.REMINDER_AHEAD: datetime.combine(
+            ahead_day, _hhmm(settings.REMINDER_AHEAD_AT), tzinfo=LONDON
+        ),
+        Kind.REMINDER_ON_DAY: datetime.combine(
+            start.date(), _hhmm(settings.REMINDER_ON_DAY_AT), tzinfo=LONDON
+        ),
+    }
+    soon = timezone.now() + timedelta(minutes=5)
+    return {kind: at for kind, at in due.items() if soon < at < booking.starts_at}
+
+
+def _message(
+    booking: Booking,
+    kind: str,
+    channel: str,
+    audience: str,
+    recipient: str,
+    *,
+    body: str = "",
+    not_before: datetime | None = None,
+) -> Message:
+    message, _created = Message.objects.get_or_create(
+        booking=booking,
+        kind=kind,
+        booking_version=booking.version,
+        channel=channel,
+        audience=audience,
+        defaults={
+            "recipient": recipient,
+            "body": body,
+            "not_before": not_before or timezone.now(),
+        },
+    )
+    return message
+
+
+def _queue(booking: Booking, kind: str, *, not_before: datetime | None = None) -> list[Message]:
+    witness: Witness = booking.witness
+    queued = []
+    if witness.phone:
+        phone = str(witness.phone)
+        message = _message(
+            booking,
+            kind,
+            Channel.SMS,
+            Audience.WITNESS,
+            phone,
+            body=texts.sms_text(booking, kind).body,
+            not_before=not_before,
+        )
+        if message.status == Status.PENDING and (witness.sms_opt_out or is_opted_out(phone)):
+            _suppress(message, "The number replied STOP, so no texts are sent to it.")
+        queued.append(message)
+    if kind in REMINDER_KINDS:
+        return queued  # the calendar invite already holds the date: reminders are texts
+    if witness.email:
+        queued.append(_message(booking, kind, Channel.EMAIL, Audience.WITNESS, witness.email))
+    if booking.suite.contact_email:
+        queued.append(
+            _message(booking, kind, Channel.EMAIL, Audience.SUITE, booking.suite.contact_email)
+        )
+    return queued
+
+
+def _schedule_reminders(booking: Booking) -> list[Message]:
+    reminders = []
+    for kind, due in reminder_times(booking).items():
+        reminders.extend(_queue(booking, kind, not_before=due))
+    return reminders
+
+
+def _withdraw_pending(booking: Booking, reason: str) -> None:
+    """Messages about an earlier version that have not gone yet will not go (a reminder for
+    the old time, a confirmation overtaken by a change)."""
+    Message.objects.filter(
+        booking=booking, status=Status.PENDING, booking_version__lt=booking.version
+    ).update(status=Status.SUPPRESSED, status_detail=reason, updated_at=timezone.now())
+
+
+def _suppress(message: Message, reason: str) -> None:
+    Message.objects.filter(pk=message.pk).update(
+        status=Status.SUPPRESSED, status_detail=reason, updated_at=timezone.now()
+    )
+    message.status, message.status_detail = Status.SUPPRESSED, reason
+
+
+def _dispatch_after_commit(messages: list[Message]) -> None:
+    due_now = [
+        m.pk for m in messages if m.status == Status.PENDING and m.not_before <= timezone.now()
+    ]
+    if due_now:
+        transaction.on_commit(lambda: enqueue(due_now))
+
+
+def enqueue(message_ids: list[int]) -> None:
+    """Hand messages to the workers. A broker that is down loses nothing: the rows stay
+    pending and the outbox sweep hands them over when it is back."""
+    from .tasks import send_message
+
+    for message_id in message_ids:
+        try:
+            send_message.delay(message_id)
+        except Exception:  # the broker's errors vary by transport; all mean "later"
+            logger.warning("Broker unavailable; message %s left for the outbox sweep", message_id)
+            return
+
+
+def _wanted(booking: Booking) -> bool:
+    # A booking whose time has passed (demo data, back-recorded bookings) is nobody's news.
+    return booking.ends_at > timezone.now()
+
+
+def booking_confirmed(*, booking: Booking) -> list[Message]:
+    """A new booking: the witness is texted (and emailed an invite where they have an email,
+    as is the suite), and reminders are scheduled."""
+    if not _wanted(booking):
+        return []
+    messages = _queue(booking, Kind.CONFIRMATION) + _schedule_reminders(booking)
+    _dispatch_after_commit(messages)
+    return messages
+
+
+def booking_changed(*, booking: Booking) -> list[Message]:
+    """The booking moved (time or suite): tell the witness, update the invites, and replace the
+    reminders for the old time."""
+    _withdraw_pending(booking, "Overtaken by a later change to the booking.")
+    if not _wanted(booking):
+        return []
+    messages = _queue(booking, Kind.CHANGE) + _schedule_reminders(booking)
+    _dispatch_after_commit(messages)
+    return messages
+
+
+def booking_cancelled(*, booking: Booking) -> list[Message]:
+    """Stand the witness down: a text, and CANCEL invites so calendars drop the event. Nothing
+    still waiting about this booking (reminders included) will be sent."""
+    Message.objects.filter(booking=booking, status=Status.PENDING).update(
+        status=Status.SUPPRESSED,
+        status_detail="The booking was cancelled.",
+        updated_at=timezone.now(),
+    )
+    if not _wanted(booking):
+        return []
+    messages = _queue(booking, Kind.CANCELLATION)
+    _dispatch_after_commit(messages)
+    return messages
+
+
+# --- What Twilio tells us --------------------------------------------------------------------
+
+TWILIO_STATUS = {
+    "accepted": Status.QUEUED,
+    "scheduled": Status.QUEUED,
+    "queued": Status.QUEUED,
+    "sending": Status.SENT,
+    "sent": Status.SENT,
+    "delivered": Status.DELIVERED,
+    "read": Status.DELIVERED,
+    "undelivered": Status.UNDELIVERED,
+    "failed": Status.FAILED,
+    "canceled": Status.FAILED,
+}
+
+
+@transaction.atomic
+def message_status_update(
+    *, message_id: int | None, provider_id: str, provider_status: str, error_code: str = ""
+) -> Message | None:
+    """A delivery receipt. Statuses only move forward, so a repeated or late receipt (a `sent`
+    arriving after `delivered`) changes nothing."""
+    status = TWILIO_STATUS.get(provider_status)
+    query = Message.objects.select_for_update()
+    message = (query.filter(pk=message_id).first() if message_id else None) or query.filter(
+        provider_id=provider_id
+    ).first()
+    if message is None or status is None:
+        return None
+    if message.provider_id and provider_id and message.provider_id != provider_id:
+        return None  # a receipt for another attempt's message: not ours to apply
+    if STATUS_RANK[status] <= STATUS_RANK[message.status] and message.status != Status.SENDING:
+        return message
+    message.status = status
+    message.provider_id = message.provider_id or provider_id
+    if status == Status.DELIVERED:
+        message.delivered_at = timezone.now()
+    if error_code:
+        message.error_code = error_code[:10]
+    message.save()
+    _record(message, f"sms_{status}")
+    if status in FAILED_STATUSES:
+        _flag_failure(message)
+    return message
+
+
+def _record(message: Message, action: str) -> None:
+    from bookings.services import booking_event_record
+
+    changes = {"message": (None, f"{message.get_kind_display()} ({message.channel})")}
+    if message.error_code:
+        changes["error_code"] = (None, message.error_code)
+    booking_event_record(
+        booking=message.booking, action=action, actor_label="system", changes=changes
+    )
+
+
+def _flag_failure(message: Message) -> None:
+    from bookings.services import attention_flag_raise
+
+    if message.audience != Audience.WITNESS:
+        return
+    attention_flag_raise(
+        booking=message.booking,
+        kind="message_failed",
+        detail=f"{message.get_kind_display()} {message.get_channel_display()} could not be "
+        f"delivered{f' (error {message.error_code})' if message.error_code else ''}.",
+        data={"message": message.pk, "error_code": message.error_code},
+    )
+
+
+# --- What witnesses text us ------------------------------------------------------------------
+
+OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+OPT_IN_WORDS = {"START", "UNSTOP"}
+HELP_WORDS = {"HELP", "INFO"}
+YES_WORDS = {"YES", "Y"}
+NO_WORDS = {"NO", "N"}
+
+
+def opt_out_set(*, phone: str, opted_out: bool, keyword: str) -> None:
+    SmsOptOut.objects.update_or_create(
+        phone=phone,
+        defaults={"is_opted_out": opted_out, "keyword": keyword, "changed_at": timezone.now()},
+    )
+    Witness.objects.filter(phone=phone).update(sms_opt_out=opted_out, updated_at=timezone.now())
+    if opted_out:
+        Message.objects.filter(channel=Channel.SMS, recipient=phone, status=Status.PENDING).update(
+            status=Status.SUPPRESSED,
+            status_detail="The number replied STOP, so no texts are sent to it.",
+            updated_at=timezone.now(),
+        )
+
+
+def _next_booking(phone: str) -> Booking | None:
+    return (
+        Booking.objects.filter(
+            witness__phone=phone, status=BookingStatus.CONFIRMED, ends_at__gt=timezone.now()
+        )
+        .select_related("suite", "hearing__court", "witness")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def inbound_sms_handle(*, provider_id: str, from_number: str, body: str) -> str | None:
+    """A witness texted us. Returns the reply to send, if any (each inbound text gets at most
+    one reply; a repeated webhook for the same text gets none)."""
+    from bookings import services as booking_services
+
+    inbound, created = InboundSms.objects.get_or_create(
+        provider_id=provider_id,
+        defaults={
+            "from_number": from_number,
+            "body": body[:1600],
+            "received_at": timezone.now(),
+            "handled_as": "received",
+        },
+    )
+    if not created:
+        return None
+    words = body.strip().upper().split()
+    word = words[0].strip(".!") if words else ""
+    booking = _next_booking(from_number)
+    facts = texts.booking_facts(booking) if booking else {}
+    handled_as, reply = "not_understood", texts.reply_text("not_understood", **facts)
+    if word in OPT_OUT_WORDS:
+        opt_out_set(phone=from_number, opted_out=True, keyword=word)
+        handled_as, reply = "opted_out", None  # the carrier and Twilio confirm STOP themselves
+    elif word in OPT_IN_WORDS:
+        opt_out_set(phone=from_number, opted_out=False, keyword=word)
+        handled_as, reply = "opted_in", None
+    elif word in HELP_WORDS:
+        handled_as, reply = "help", texts.reply_text("help", **facts)
+    elif word in YES_WORDS or word in NO_WORDS:
+        if booking is None:
+            handled_as, reply = "no_booking", texts.reply_text("no_booking")
+        elif word in YES_WORDS:
+            booking_services.booking_witness_confirm(booking=booking, channel="SMS")
+            handled_as, reply = "confirmed", texts.reply_text("confirmed", **facts)
+        else:
+            booking_services.booking_witness_cannot_attend(booking=booking, channel="SMS")
+            handled_as, reply = "cannot_attend", texts.reply_text("cannot_attend", **facts)
+    InboundSms.objects.filter(pk=inbound.pk).update(handled_as=handled_as, booking=booking)
+    return reply

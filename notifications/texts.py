@@ -116,7 +116,7 @@ def sms_text(booking: Booking, kind: str) -> SmsText:
 
 def reply_text(name: str, **facts) -> str:
     """Replies to a witness's text message."""
-    contact = facts.get("contact") or settings.WITNESS_CARE_PHONE
+    facts = {**facts, "contact": facts.get("contact") or settings.WITNESS_CARE_PHONE}
     replies = {
         "confirmed": "Thank you, you have confirmed you will attend on {day} at {time} at {suite}.",
         "cannot_attend": "Thank you for letting us know. The witness care team will contact "
@@ -126,7 +126,7 @@ def reply_text(name: str, **facts) -> str:
         "not_understood": "Sorry, we did not understand. Reply YES to confirm or NO if you "
         "cannot attend. Questions: {contact}",
     }
-    return plain(replies[name].format(contact=contact, **facts))
+    return plain(replies[name].format(**facts))
 
 
 def booking_facts(booking: Booking) -> dict[str, str]:

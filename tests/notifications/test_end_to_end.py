@@ -1,0 +1,134 @@
+"""The whole loop as a person running the service sees it: book through the API, the witness's
+phone (the fake Twilio) gets the text, Twilio's signed receipts come back over HTTP, and the
+booking's notifications say `delivered`. Then a stand-down, and a STOP."""
+
+import os
+import time
+
+import pytest
+import requests
+from rest_framework.authtoken.models import Token
+
+from notifications.models import Kind, Message, Status
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_until(condition, timeout=10.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"gave up waiting after {timeout}s")
+
+
+@pytest.fixture
+def service(live_server, fake_twilio, settings, scheduler):
+    """The app on a real port, Twilio calling it back there, and a signed-in API session."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    fake_twilio.app_url = live_server.url
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {Token.objects.create(user=scheduler).key}"
+    session.base = live_server.url
+    return session
+
+
+def texts_to(fake, phone):
+    return [m for m in fake.messages() if m["to"] == phone and m["direction"] == "outbound-api"]
+
+
+def test_book_see_the_text_delivered_stand_down_then_stop(
+    service, fake_twilio, clock, hearing, suite, officer, other_officer, mailoutbox
+):
+    phone = str(officer.phone)
+    # when: a scheduler books the officer
+    created = service.post(
+        f"{service.base}/api/v1/bookings/",
+        json={"hearing": hearing.id, "witness": officer.id, "suite": suite.id},
+    )
+    assert created.status_code == 201, created.text
+    booking = created.json()
+
+    # then: the officer's phone has the text, and the booking says it was delivered
+    assert len(texts_to(fake_twilio, phone)) == 1
+    assert "Wed 24 Mar at 10:00" in texts_to(fake_twilio, phone)[0]["body"]
+
+    def delivered():
+        rows = service.get(f"{service.base}/api/v1/bookings/{booking['id']}/notifications/")
+        sms = [
+            r
+            for r in rows.json()["results"]
+            if r["channel"] == "sms" and r["kind"] == "confirmation"
+        ]
+        return sms and sms[0]["status"] == "delivered" and sms[0]
+
+    row = wait_until(delivered)
+    assert row["provider_id"].startswith("SM")
+    assert "/w/" in row["body"] and "…" in row["body"]  # the link, masked
+    assert [m.to for m in mailoutbox] == [[officer.email]]
+    assert "METHOD:REQUEST" in mailoutbox[0].alternatives[0][0]
+
+    # when: the booking is cancelled
+    cancelled = service.post(
+        f"{service.base}/api/v1/bookings/{booking['id']}/cancel/",
+        json={"reason": "Defence accepted the officer's statement"},
+    )
+    assert cancelled.status_code == 200
+
+    # then: a stand-down text and a CANCEL invite
+    wait_until(lambda: len(texts_to(fake_twilio, phone)) == 2)
+    assert "no longer needed" in texts_to(fake_twilio, phone)[0]["body"]
+    assert "METHOD:CANCEL" in mailoutbox[-1].alternatives[0][0]
+
+    # when: the officer replies STOP from their phone, and is booked again later
+    fake_twilio.inbound(from_=phone, body="STOP")
+    wait_until(lambda: _opted_out(officer))
+    again = service.post(
+        f"{service.base}/api/v1/bookings/",
+        json={"hearing": hearing.id, "witness": officer.id, "suite": suite.id},
+    )
+    assert again.status_code == 201
+
+    # then: no further text reached them
+    time.sleep(0.3)
+    assert len(texts_to(fake_twilio, phone)) == 2
+    sms = Message.objects.get(booking_id=again.json()["id"], kind=Kind.CONFIRMATION, channel="sms")
+    assert sms.status == Status.SUPPRESSED
+
+
+def _opted_out(witness):
+    witness.refresh_from_db()
+    return witness.sms_opt_out
+
+
+@pytest.mark.redis
+def test_a_real_worker_over_redis_delivers_the_text(
+    service, fake_twilio, clock, hearing, suite, officer, settings
+):
+    """The production path: the web process enqueues on Redis, a Celery worker sends."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.broker_url = os.environ["REDIS_URL"]
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False):
+        created = service.post(
+            f"{service.base}/api/v1/bookings/",
+            json={"hearing": hearing.id, "witness": officer.id, "suite": suite.id},
+        )
+        assert created.status_code == 201
+        wait_until(lambda: len(texts_to(fake_twilio, str(officer.phone))) == 1, timeout=20)
+        wait_until(
+            lambda: Message.objects.filter(
+                booking_id=created.json()["id"],
+                kind=Kind.CONFIRMATION,
+                channel="sms",
+                status=Status.DELIVERED,
+            ).exists(),
+            timeout=20,
+        )
+    assert len(texts_to(fake_twilio, str(officer.phone))) == 1

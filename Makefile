@@ -30,4 +30,4 @@ schema: install
 install:
 	command -v uv >/dev/null || python3 -m pip install uv
 	$(UV) sync --frozen
-	mkdir -p var/broker/queue var/broker/processed
+	mkdir -p var/broker/queue var/broker/processed var/mail

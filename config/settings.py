@@ -140,8 +140,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
 
 # --- Email ----------------------------------------------------------------------------------
-# smtp://host:port in production (Mailpit in docker-compose); printed to the console otherwise.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# smtp://host:port in production (Mailpit in docker-compose). In development each email is
+# written to a file in var/mail/, where the invites can be opened.
+if env.str("EMAIL_URL", default="") or PRODUCTION:
+    vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Evidence suites <bookings@localhost>")
 
 # --- Notifications: SMS (Twilio), email invites, reminders, the witness page -----------------

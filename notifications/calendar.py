@@ -1,96 +1,19 @@
-"""Calendar objects for bookings, built with `icalendar`: the invites emailed to witnesses and
-suites (RFC 5546 iTIP: REQUEST on create and change, CANCEL on cancellation) and, later, the
-feeds courts subscribe to. Every one of them uses the booking's single stable UID, and its
-version as SEQUENCE, so a calendar client updates or removes the one event it already has."""
+"""Calendar invites by email (RFC 5546 iTIP): REQUEST when a booking is made or changed, CANCEL
+when it is cancelled, with the booking's stable UID and its version as SEQUENCE."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
-from django.utils import timezone
 
+from bookings.calendar import booking_event, booking_uid, location_text, new_calendar
 from bookings.models import Booking, BookingStatus, WitnessType
 from bookings.rules import local
 
-PRODID = "-//Remote evidence suites//Bookings//EN"
-
-
-def booking_uid(booking: Booking) -> str:
-    return f"{booking.reference.lower()}@{settings.ICAL_UID_DOMAIN}"
-
-
-def london_vtimezone() -> icalendar.Timezone:
-    """Europe/London as Outlook and Google write it: GMT, and BST from the last Sunday of March
-    to the last Sunday of October."""
-    zone = icalendar.Timezone()
-    zone.add("tzid", "Europe/London")
-    standard = icalendar.TimezoneStandard()
-    standard.add("tzname", "GMT")
-    standard.add("dtstart", datetime(1970, 10, 25, 2, 0))
-    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
-    standard.add("tzoffsetfrom", timedelta(hours=1))
-    standard.add("tzoffsetto", timedelta(hours=0))
-    daylight = icalendar.TimezoneDaylight()
-    daylight.add("tzname", "BST")
-    daylight.add("dtstart", datetime(1970, 3, 29, 1, 0))
-    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
-    daylight.add("tzoffsetfrom", timedelta(hours=0))
-    daylight.add("tzoffsetto", timedelta(hours=1))
-    zone.add_component(standard)
-    zone.add_component(daylight)
-    return zone
-
-
-def new_calendar(*, method: str | None = None, name: str | None = None) -> icalendar.Calendar:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    if method:
-        calendar.add("method", method)
-    if name:
-        calendar.add("x-wr-calname", name)
-        calendar.add("x-wr-timezone", "Europe/London")
-    calendar.add_component(london_vtimezone())
-    return calendar
-
-
-def location_text(booking: Booking) -> str:
-    """Where to go: the suite and its address, or only its public name when the location is
-    confidential (the witness is told where to go separately)."""
-    suite = booking.suite
-    if suite.location_confidential:
-        return suite.name
-    return f"{suite.name}, {' '.join(suite.address.split())}, {suite.postcode}"
-
-
-def booking_event(
-    booking: Booking,
-    *,
-    summary: str,
-    description: str,
-    location: str | None,
-    stamp: datetime | None = None,
-) -> icalendar.Event:
-    event = icalendar.Event()
-    event.add("uid", booking_uid(booking))
-    event.add("sequence", booking.version)
-    event.add("dtstamp", (stamp or timezone.now()).astimezone(UTC))
-    event.add("created", booking.created_at)
-    event.add("last-modified", booking.updated_at)
-    event.add("dtstart", local(booking.starts_at))
-    event.add("dtend", local(booking.ends_at))
-    event.add("summary", summary)
-    event.add("description", description)
-    if location:
-        event.add("location", location)
-    cancelled = booking.status == BookingStatus.CANCELLED
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("transp", "OPAQUE")
-    return event
+__all__ = ["booking_uid", "invite_calendar", "invite_text"]
 
 
 def _address(value: str, name: str | None = None) -> icalendar.vCalAddress:

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "evidence_suites",
     "bookings",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +188,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.sweep_outbox",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
+    # Monday 07:00 in London (CELERY_TIMEZONE): last week's hours saved, to each force.
+    "weekly-hours-saved": {
+        "task": "reports.tasks.send_weekly_summaries",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -274,6 +281,13 @@ SPECTACULAR_SETTINGS = {
 BOOKING_MAX_HOURS = env.int("BOOKING_MAX_HOURS", default=10)
 BOOKING_REFERENCE_PREFIX = env.str("BOOKING_REFERENCE_PREFIX", default="VS")
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48)
+
+# --- Calendar feeds (/feeds/<token>.ics) ----------------------------------------------------
+# The rolling window of bookings a feed holds, in whole days around today (UK time).
+FEED_DAYS_BACK = env.int("FEED_DAYS_BACK", default=30)
+FEED_DAYS_AHEAD = env.int("FEED_DAYS_AHEAD", default=180)
+# A cancelled booking stays in feeds (as STATUS:CANCELLED, so calendars remove it) this long.
+FEED_CANCELLED_DAYS = env.int("FEED_CANCELLED_DAYS", default=14)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -10,6 +10,7 @@ from evidence_suites import api as suites_api
 from notifications import api as notifications_api
 from notifications import views as witness_views
 from notifications import webhooks
+from reports import api as reports_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -20,6 +21,7 @@ router.register("hearings", bookings_api.HearingViewSet, basename="hearing")
 router.register("witnesses", bookings_api.WitnessViewSet, basename="witness")
 router.register("bookings", bookings_api.BookingViewSet, basename="booking")
 router.register("attention", bookings_api.AttentionViewSet, basename="attention")
+router.register("report-assumptions", reports_api.AssumptionViewSet, basename="assumption")
 
 closures = suites_api.ClosureViewSet
 
@@ -27,6 +29,12 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     path("availability/", bookings_api.AvailabilityView.as_view(), name="availability"),
+    path("reports/hours-saved/", reports_api.HoursSavedView.as_view(), name="hours-saved"),
+    path(
+        "reports/management-information/",
+        reports_api.ManagementInformationView.as_view(),
+        name="management-information",
+    ),
     path(
         "bookings/<int:pk>/notifications/",
         notifications_api.BookingNotificationsView.as_view(),

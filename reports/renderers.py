@@ -1,0 +1,58 @@
+"""CSV for the reports: the same numbers as the JSON, for a spreadsheet."""
+
+import csv
+import io
+
+from rest_framework.renderers import BaseRenderer
+
+RANGE = ("low", "central", "high")
+
+
+class HoursSavedCSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        if not isinstance(data, dict) or "rows" not in data:  # an error: its code and detail
+            writer.writerow(["code", "detail"])
+            writer.writerow([data.get("code", ""), data.get("detail", "")])
+            return out.getvalue().encode()
+        writer.writerow(
+            [data["group_by"], "label", "bookings_counted", "times_not_recorded", "remote_hours"]
+            + [f"hours_saved_{level}" for level in RANGE]
+            + [f"value_gbp_{level}" for level in RANGE]
+        )
+        for row in [*data["rows"], {**data["totals"], "key": "total", "label": "Total"}]:
+            writer.writerow(
+                [
+                    row["key"],
+                    row["label"],
+                    row["bookings_counted"],
+                    row["times_not_recorded"],
+                    row["remote_hours"],
+                ]
+                + [row["hours_saved"][level] for level in RANGE]
+                + [row["value_gbp"][level] for level in RANGE]
+            )
+        writer.writerow([])
+        writer.writerow(["excluded", "description", "bookings"])
+        for item in data["totals"]["excluded"]:
+            writer.writerow([item["reason"], item["description"], item["bookings"]])
+        writer.writerow([])
+        writer.writerow(["assumption", "force", "value", "unit", "kind", "year", "source"])
+        for item in data["assumptions"]:
+            writer.writerow(
+                [
+                    item["label"],
+                    item["force"] or "all",
+                    item["value"],
+                    item["unit"],
+                    item["kind"],
+                    item["year"],
+                    item["source"],
+                ]
+            )
+        return out.getvalue().encode()

@@ -6,15 +6,19 @@ RUN := $(UV) run --frozen
 MANAGE := $(RUN) python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test lint migrations-check schema install
+.PHONY: run test lint migrations-check schema install browser
 
 run: install
 	$(MANAGE) migrate
 	$(MANAGE) seed_demo
 	$(RUN) honcho -f Procfile.dev start
 
-test: install
+test: install browser
 	$(RUN) pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
 lint: install
 	$(RUN) ruff check .
@@ -30,4 +34,6 @@ schema: install
 install:
 	command -v uv >/dev/null || python3 -m pip install uv
 	$(UV) sync --frozen
-	mkdir -p var/broker/queue var/broker/processed var/mail
+	mkdir -p var/broker/queue var/broker/processed var/mail var/static-build/web
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build:css

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
 from accounts.models import Role, User
 from evidence_suites.models import Closure, Force, OpeningHours, Suite
@@ -15,9 +17,11 @@ from evidence_suites.models import Closure, Force, OpeningHours, Suite
 from . import rules
 from .models import (
     OCCUPYING_STATUSES,
+    OPEN_STATUSES,
     AttentionFlag,
     Booking,
     BookingEvent,
+    BookingStatus,
     Court,
     Hearing,
     Witness,
@@ -199,3 +203,76 @@ def with_open_flags(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     return bookings.prefetch_related(
         Prefetch("flags", queryset=AttentionFlag.objects.filter(resolved_at__isnull=True))
     )
+
+
+# --- The attention list ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """One thing a scheduler must deal with, and the booking it is about."""
+
+    kind: str
+    label: str
+    detail: str
+    booking: Booking
+    since: datetime
+    flag_id: int | None = None
+
+
+ATTENTION_LABELS = {
+    "relist_conflict": "Hearing moved; suite not free",
+    "suite_closed": "Suite closed over the booking",
+    "message_failed": "Message not delivered",
+    "witness_cannot_attend": "Witness cannot attend",
+    "unconfirmed": "Witness has not confirmed",
+    "missing_outcome": "Outcome not recorded",
+}
+
+
+def attention_items(*, user: User, now: datetime | None = None) -> list[AttentionItem]:
+    """Open flags, plus what the clock tells: tomorrow's witnesses who have not confirmed, and
+    bookings whose day has passed with no outcome. Three queries."""
+    now = now or timezone.now()
+    today = rules.local(now).date()
+    start_of_today = datetime.combine(today, time.min, tzinfo=rules.LONDON)
+    tomorrow = start_of_today + timedelta(days=1)
+    visible = booking_list(user=user)
+    items = [
+        AttentionItem(
+            kind=flag.kind,
+            label=ATTENTION_LABELS.get(flag.kind, flag.get_kind_display()),
+            detail=flag.detail,
+            booking=flag.booking,
+            since=flag.created_at,
+            flag_id=flag.pk,
+        )
+        for flag in attention_list(user=user)
+    ]
+    unconfirmed = visible.filter(
+        status=BookingStatus.CONFIRMED,
+        witness_confirmed_at__isnull=True,
+        starts_at__gte=tomorrow,
+        starts_at__lt=tomorrow + timedelta(days=1),
+    )
+    items += [
+        AttentionItem(
+            kind="unconfirmed",
+            label=ATTENTION_LABELS["unconfirmed"],
+            detail=f"Due {rules.local(b.starts_at):%a %d %b %H:%M}; no reply to the text yet.",
+            booking=b,
+            since=b.created_at,
+        )
+        for b in unconfirmed
+    ]
+    missing = visible.filter(status__in=OPEN_STATUSES, ends_at__lt=start_of_today)
+    items += [
+        AttentionItem(
+            kind="missing_outcome",
+            label=ATTENTION_LABELS["missing_outcome"],
+            detail=f"Was due {rules.local(b.starts_at):%a %d %b}; record arrival and outcome.",
+            booking=b,
+            since=b.ends_at,
+        )
+        for b in missing
+    ]
+    return sorted(items, key=lambda item: item.since)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "bookings",
     "notifications",
     "reports",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context.navigation",
             ],
         },
     },
@@ -202,7 +204,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/sign-in/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/sign-in/"
+SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day; then sign in again
 
 # --- Time and language ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -215,6 +220,19 @@ PHONENUMBER_DB_FORMAT = "E164"
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# GOV.UK Frontend and htmx come from npm (`make` runs `npm ci`); app.css is compiled from
+# web/styles/app.scss into var/static-build. Directories not built yet are left out.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    (prefix, path)
+    for prefix, path in [
+        ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
+        ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+        ("", VAR_DIR / "static-build"),
+    ]
+    if path.is_dir()
+]
+STATICFILES_DIRS = [path if not prefix else (prefix, path) for prefix, path in STATICFILES_DIRS]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, TokenView
 from bookings import api as bookings_api
+from bookings import views as feed_views
 from config import errors, health
 from evidence_suites import api as suites_api
 from notifications import api as notifications_api
@@ -21,6 +22,7 @@ router.register("hearings", bookings_api.HearingViewSet, basename="hearing")
 router.register("witnesses", bookings_api.WitnessViewSet, basename="witness")
 router.register("bookings", bookings_api.BookingViewSet, basename="booking")
 router.register("attention", bookings_api.AttentionViewSet, basename="attention")
+router.register("feed-tokens", bookings_api.FeedTokenViewSet, basename="feed-token")
 router.register("report-assumptions", reports_api.AssumptionViewSet, basename="assumption")
 
 closures = suites_api.ClosureViewSet
@@ -64,9 +66,12 @@ urlpatterns = [
     path("webhooks/twilio/status/", webhooks.twilio_status, name="twilio-status"),
     path("webhooks/twilio/inbound/", webhooks.twilio_inbound, name="twilio-inbound"),
     path("w/<str:token>/", witness_views.witness_page, name="witness-page"),
+    path("feeds/<str:token>.ics", feed_views.feed, name="feed"),
+    path("feeds/", feed_views.feed, name="feed-by-query"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     *api_not_found,
+    path("", include("web.urls")),
 ]
 
 handler404 = "config.errors.json_404"

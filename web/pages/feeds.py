@@ -1,0 +1,3 @@
+"""Staff pages: feeds."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff pages: hearings."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff pages: reports."""
+
+urlpatterns: list = []

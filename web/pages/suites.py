@@ -1,0 +1,3 @@
+"""Staff pages: suites."""
+
+urlpatterns: list = []

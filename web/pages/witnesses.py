@@ -1,0 +1,3 @@
+"""Staff pages: witnesses."""
+
+urlpatterns: list = []

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+from .pages import bookings, feeds, hearings, reports, suites, witnesses
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    *bookings.urlpatterns,
+    *suites.urlpatterns,
+    *hearings.urlpatterns,
+    *witnesses.urlpatterns,
+    *feeds.urlpatterns,
+    *reports.urlpatterns,
+]

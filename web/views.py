@@ -1,0 +1,52 @@
+"""Staff pages. Each view parses its input, calls the same services and selectors as the API
+(with the same role scoping), and renders a GOV.UK page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from bookings import selectors
+from bookings.rules import LONDON, local
+
+from .forms import SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "web/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def today(request):
+    """The day's bookings by suite and time, and what needs attention."""
+    now = timezone.now()
+    day = local(now).date()
+    start = datetime.combine(day, time.min, tzinfo=LONDON)
+    bookings = (
+        selectors.booking_list(user=request.user)
+        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+        .order_by("suite__name", "starts_at")
+    )
+    by_suite = defaultdict(list)
+    for booking in bookings:
+        by_suite[booking.suite].append(booking)
+    return render(
+        request,
+        "web/today.html",
+        {
+            "day": day,
+            "by_suite": dict(by_suite),
+            "attention": selectors.attention_items(user=request.user, now=now),
+        },
+    )

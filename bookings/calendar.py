@@ -73,6 +73,7 @@ def booking_event(
     description: str,
     location: str | None,
     stamp: datetime | None = None,
+    cancelled: bool | None = None,
 ) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", booking_uid(booking))
@@ -86,7 +87,8 @@ def booking_event(
     event.add("description", description)
     if location:
         event.add("location", location)
-    cancelled = booking.status == BookingStatus.CANCELLED
+    if cancelled is None:
+        cancelled = booking.status == BookingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event

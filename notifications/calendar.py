@@ -23,7 +23,7 @@ def _address(value: str, name: str | None = None) -> icalendar.vCalAddress:
     return address
 
 
-def invite_text(booking: Booking, audience: str) -> tuple[str, str]:
+def invite_text(booking: Booking, audience: str, *, cancelled: bool = False) -> tuple[str, str]:
     """The summary and description of an invite, written for who receives it."""
     suite, hearing = booking.suite, booking.hearing
     arrive = local(booking.starts_at - timedelta(minutes=suite.turnaround_minutes))
@@ -48,19 +48,27 @@ def invite_text(booking: Booking, audience: str) -> tuple[str, str]:
         lines.append(f"Booking reference: {booking.reference}.")
     contact = suite.contact_phone or settings.WITNESS_CARE_PHONE
     lines.append(f"Questions: {contact}.")
-    if booking.status == BookingStatus.CANCELLED:
+    if cancelled or booking.status == BookingStatus.CANCELLED:
         summary = f"Cancelled: {summary}"
         lines.insert(0, "This booking is cancelled: you are not needed.")
     return summary, "\n".join(lines)
 
 
-def invite_calendar(booking: Booking, *, audience: str, attendee: str) -> tuple[str, bytes]:
-    """An iTIP invite for one attendee: (method, the .ics bytes)."""
-    method = "CANCEL" if booking.status == BookingStatus.CANCELLED else "REQUEST"
+def invite_calendar(
+    booking: Booking, *, audience: str, attendee: str, cancelled: bool = False
+) -> tuple[str, bytes]:
+    """An iTIP invite for one attendee: (method, the .ics bytes). `cancelled` sends a CANCEL
+    for a booking that goes on elsewhere (to the suite it moved away from)."""
+    cancelled = cancelled or booking.status == BookingStatus.CANCELLED
+    method = "CANCEL" if cancelled else "REQUEST"
     calendar = new_calendar(method=method)
-    summary, description = invite_text(booking, audience)
+    summary, description = invite_text(booking, audience, cancelled=cancelled)
     event = booking_event(
-        booking, summary=summary, description=description, location=location_text(booking)
+        booking,
+        summary=summary,
+        description=description,
+        location=location_text(booking),
+        cancelled=cancelled,
     )
     organiser_name, organiser_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     event.add("organizer", _address(organiser_email, organiser_name or None))

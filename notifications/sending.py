@@ -150,8 +150,12 @@ def _accepted(message: Message, *, provider_id: str, kept_body: str) -> None:
 
 def _send_email(message: Message) -> None:
     booking = message.booking
-    method, ics = invite_calendar(booking, audience=message.audience, attendee=message.recipient)
-    summary, description = invite_text(booking, message.audience)
+    # A CANCELLATION email about a live booking goes to a suite the booking moved away from.
+    cancelled = message.kind == Kind.CANCELLATION
+    method, ics = invite_calendar(
+        booking, audience=message.audience, attendee=message.recipient, cancelled=cancelled
+    )
+    summary, description = invite_text(booking, message.audience, cancelled=cancelled)
     email = EmailMultiAlternatives(
         subject=summary,
         body=description,

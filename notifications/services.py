@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus, Witness
 from bookings.rules import LONDON, local
+from evidence_suites.models import Suite
 
 from . import texts
 from .models import (
@@ -184,13 +185,19 @@ def booking_confirmed(*, booking: Booking) -> list[Message]:
     return messages
 
 
-def booking_changed(*, booking: Booking) -> list[Message]:
+def booking_changed(*, booking: Booking, previous_suite: Suite | None = None) -> list[Message]:
     """The booking moved (time or suite): tell the witness, update the invites, and replace the
-    reminders for the old time."""
+    reminders for the old time. A suite the booking left gets a CANCEL for it, so its room is
+    not set up for nobody."""
     _withdraw_pending(booking, "Overtaken by a later change to the booking.")
     if not _wanted(booking):
         return []
     messages = _queue(booking, Kind.CHANGE) + _schedule_reminders(booking)
+    left_behind = previous_suite.contact_email if previous_suite else ""
+    if left_behind and left_behind != booking.suite.contact_email:
+        messages.append(
+            _message(booking, Kind.CANCELLATION, Channel.EMAIL, Audience.SUITE, left_behind)
+        )
     _dispatch_after_commit(messages)
     return messages
 

@@ -85,7 +85,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Reply YES to confirm or NO if you cannot attend. Questions: {contact}",
     ),
     Kind.CANCELLATION: (
-        "You are no longer needed to give evidence on {day} at {suite}. Please do not attend. ",
+        "You are no longer needed to give evidence on {day} at {time} at {suite}. "
+        "Please do not attend. ",
         "Questions: {contact}",
     ),
     Kind.REMINDER_AHEAD: (

@@ -1,0 +1,126 @@
+"""Browser tests: Python Playwright driving Debian's Chromium against a live server, with the
+fake Twilio calling the app back, axe-core for accessibility, and screenshots for people."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from notifications.fake_twilio import FakeTwilio
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# between page actions are ordinary blocking calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(django_settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = [
+        what
+        for what, path in [("chromium", CHROMIUM), ("axe-core", AXE)]
+        if not Path(path).exists()
+    ]
+    if missing:
+        skip = pytest.mark.skip(
+            reason=f"browser tests need {', '.join(missing)} (make test installs them)"
+        )
+        for item in items:
+            if "tests/browser" in str(item.fspath):
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.base = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812},
+        locale="en-GB",
+        is_mobile=True,
+        has_touch=True,
+        timezone_id="Europe/London",
+    )
+    page = context.new_page()
+    page.base = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def twilio(live_server, settings):
+    """The fake Twilio, calling the live server back with signed receipts."""
+    fake = FakeTwilio(
+        account_sid=settings.TWILIO_ACCOUNT_SID,
+        auth_token=settings.TWILIO_AUTH_TOKEN,
+        messaging_service_sid=settings.TWILIO_MESSAGING_SERVICE_SID,
+        app_url=live_server.url,
+    ).start()
+    fake.configure(callback_delay=0.05)
+    settings.TWILIO_API_BASE_URL = fake.url
+    settings.PUBLIC_BASE_URL = live_server.url
+    yield fake
+    fake.stop()
+
+
+def sign_in(page, username, password="correct-horse-battery"):
+    page.goto(f"{page.base}/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{page.base}/")
+
+
+def serious_accessibility_violations(page) -> list[dict]:
+    """axe-core's serious and critical findings on the page as it stands."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -3,7 +3,12 @@ serialise. Rules live in services; who may see what lives in selectors."""
 
 from django.db import transaction
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -15,8 +20,8 @@ from config.api import IdempotentCreateMixin, ScopedQuerysetMixin
 from config.filters import OffsetDateTimeFilter
 from config.permissions import ReadOrRoles, is_admin
 
-from . import selectors, services
-from .models import AttentionFlag, Booking, Hearing, Witness
+from . import feeds, selectors, services
+from .models import AttentionFlag, Booking, FeedToken, Hearing, Witness
 from .serializers import (
     AttentionFlagSerializer,
     AvailabilityQuerySerializer,
@@ -28,6 +33,9 @@ from .serializers import (
     CheckInSerializer,
     CompleteSerializer,
     CourtSerializer,
+    FeedTokenCreatedSerializer,
+    FeedTokenCreateSerializer,
+    FeedTokenSerializer,
     HearingCreateSerializer,
     HearingSerializer,
     HearingUpdateSerializer,
@@ -387,3 +395,81 @@ class AvailabilityView(APIView):
                         address="", postcode="", latitude=None, longitude=None, distance_km=None
                     )
         return Response({"count": len(results), "results": results})
+
+
+# --- Calendar feed tokens ---------------------------------------------------------------------
+
+
+class FeedTokenFilter(filters.FilterSet):
+    stale = filters.BooleanFilter(
+        method="filter_stale",
+        help_text="true: only tokens no calendar has fetched in the last 24 hours (or ever).",
+    )
+
+    class Meta:
+        model = FeedToken
+        fields = ["scope"]
+
+    def filter_stale(self, queryset, name, value):
+        quiet = feeds.stale_tokens()
+        return queryset.filter(quiet) if value else queryset.exclude(quiet)
+
+
+@extend_schema(tags=["feeds"])
+@extend_schema_view(
+    create=extend_schema(
+        request=FeedTokenCreateSerializer, responses={201: FeedTokenCreatedSerializer}
+    ),
+    destroy=extend_schema(responses={204: None}),
+)
+class FeedTokenViewSet(
+    ScopedQuerysetMixin,
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Secret addresses of calendar feeds (`/feeds/<token>.ics`): a court user subscribes to
+    their court's; a suite manager to their force's suites'; a scheduler to their force's
+    suites' and officers'; an admin to any. The address is in the create response only. Each
+    user lists and revokes (DELETE) the tokens they made; admins, everyone's.
+
+    With an `Idempotency-Key`, a repeated create returns the first response again, address
+    included, to the same user: to replay it, that response is stored with the key, so a create
+    sent with a key leaves the address in clear in the idempotency record (one sent without a
+    key leaves only the hash)."""
+
+    serializer_class = FeedTokenSerializer
+    permission_classes = [ReadOrRoles]
+    write_roles = (Role.SCHEDULER, Role.SUITE_MANAGER, Role.COURT_USER)
+    filterset_class = FeedTokenFilter
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    queryset = FeedToken.objects.none()
+
+    def scoped_queryset(self):
+        return feeds.feed_token_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return FeedTokenCreateSerializer
+        return FeedTokenSerializer
+
+    def create_response(self, request, *args, **kwargs):
+        serializer = FeedTokenCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        token = services.feed_token_create(
+            actor=request.user, scope=data["scope"], subject=data["subject"], label=data["label"]
+        )
+        return Response(
+            FeedTokenCreatedSerializer(token, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def perform_destroy(self, instance):
+        services.feed_token_revoke(actor=self.request.user, token=instance)

@@ -8,8 +8,18 @@ from config.api import ModelSerializer, OffsetDateTimeField
 from config.permissions import is_admin
 from evidence_suites.models import Force, Suite
 
-from . import selectors
-from .models import AttentionFlag, Booking, BookingEvent, Court, Hearing, Outcome, Witness
+from . import feeds, selectors
+from .models import (
+    AttentionFlag,
+    Booking,
+    BookingEvent,
+    Court,
+    FeedScope,
+    FeedToken,
+    Hearing,
+    Outcome,
+    Witness,
+)
 from .phone import WitnessPhoneField
 
 
@@ -265,3 +275,86 @@ class AvailableSuiteSerializer(serializers.Serializer):
     location_confidential = serializers.BooleanField()
     capacity = serializers.IntegerField()
     turnaround_minutes = serializers.IntegerField()
+
+
+# --- Calendar feed tokens ---------------------------------------------------------------------
+
+
+class FeedTokenSerializer(ModelSerializer):
+    """A feed token as listed: never its secret, which was shown once when it was made."""
+
+    object_id = serializers.IntegerField(read_only=True)
+    object_name = serializers.SerializerMethodField()
+    created_by_username = serializers.CharField(
+        source="created_by.username", read_only=True, allow_null=True
+    )
+    is_stale = serializers.SerializerMethodField(
+        help_text="Not fetched by any calendar in the last 24 hours (or never)."
+    )
+
+    class Meta:
+        model = FeedToken
+        fields = [
+            "id",
+            "scope",
+            "object_id",
+            "object_name",
+            "label",
+            "created_at",
+            "created_by",
+            "created_by_username",
+            "last_fetched_at",
+            "last_user_agent",
+            "is_stale",
+        ]
+        read_only_fields = fields
+
+    def get_object_name(self, token: FeedToken) -> str:
+        return str(token.subject)
+
+    def get_is_stale(self, token: FeedToken) -> bool:
+        return feeds.is_stale(token)
+
+
+class FeedTokenCreatedSerializer(FeedTokenSerializer):
+    url = serializers.SerializerMethodField(
+        help_text="The feed's secret address, to paste into a calendar as a subscription. "
+        "Shown in this response only: keep it like a password."
+    )
+
+    class Meta(FeedTokenSerializer.Meta):
+        fields = ["id", "url", *FeedTokenSerializer.Meta.fields[1:]]
+        read_only_fields = fields
+
+    def get_url(self, token: FeedToken) -> str:
+        return feeds.feed_url(token.secret)
+
+
+class FeedTokenCreateSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=FeedScope.choices)
+    object_id = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The id of the court, suite or witness (a police officer) to subscribe to.",
+    )
+    label = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Whose calendar it is for, e.g. 'List office'. Not shown in the feed.",
+    )
+
+    def validate(self, attrs):
+        subject = (
+            feeds.feed_subjects(user=_user(self), scope=attrs["scope"])
+            .filter(pk=attrs["object_id"])
+            .first()
+        )
+        if subject is None:
+            # The same answer whether it does not exist or is not the caller's to subscribe to.
+            raise serializers.ValidationError(
+                {"object_id": [f'Invalid pk "{attrs["object_id"]}" - object does not exist.']}
+            )
+        attrs["subject"] = subject
+        return attrs

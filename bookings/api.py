@@ -2,6 +2,7 @@
 serialise. Rules live in services; who may see what lives in selectors."""
 
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,6 +20,11 @@ from accounts.models import Role
 from config.api import IdempotentCreateMixin, ScopedQuerysetMixin
 from config.filters import OffsetDateTimeFilter
 from config.permissions import ReadOrRoles, is_admin
+from evidence_suites import selectors as suite_selectors
+from evidence_suites import services as suite_services
+from evidence_suites.api import require_manager_of
+from evidence_suites.models import Closure, Suite
+from evidence_suites.serializers import ClosureSerializer
 
 from . import feeds, selectors, services
 from .models import AttentionFlag, Booking, FeedToken, Hearing, Witness
@@ -473,3 +479,44 @@ class FeedTokenViewSet(
 
     def perform_destroy(self, instance):
         services.feed_token_revoke(actor=self.request.user, token=instance)
+
+
+@extend_schema(tags=["suites"])
+class ClosureViewSet(
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A suite's closures: dated periods when it cannot be booked. Closing a suite over
+    existing bookings puts them on the attention list with free suites suggested."""
+
+    serializer_class = ClosureSerializer
+    permission_classes = [ReadOrRoles]
+    write_roles = (Role.SUITE_MANAGER,)
+    queryset = Closure.objects.none()
+
+    def get_suite(self) -> Suite:
+        suite = get_object_or_404(Suite.objects.all(), pk=self.kwargs["suite_pk"])
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            require_manager_of(self.request.user, suite)
+        return suite
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return suite_selectors.closure_list(suite=self.get_suite())
+
+    def create_response(self, request, *args, **kwargs):
+        suite = self.get_suite()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        closure = services.suite_closure_add(
+            actor=request.user, suite=suite, **serializer.validated_data
+        )
+        return Response(self.get_serializer(closure).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        suite_services.closure_delete(closure=instance)

@@ -487,8 +487,11 @@ def booking_reschedule(
         occupied_until=occupied_until,
         witness_confirmed_at=None,
     )
+    # Moving the booking is what a relist conflict or a closure asked for.
     AttentionFlag.objects.filter(
-        booking=booking, kind=AttentionKind.RELIST_CONFLICT, resolved_at__isnull=True
+        booking=booking,
+        kind__in=[AttentionKind.RELIST_CONFLICT, AttentionKind.SUITE_CLOSED],
+        resolved_at__isnull=True,
     ).update(resolved_at=timezone.now(), resolved_by=actor)
     booking_event_record(booking=booking, actor=actor, action=action, changes=changes)
     notify.booking_changed(
@@ -769,3 +772,49 @@ def feed_token_record_fetch(*, token, user_agent: str = "") -> None:
     FeedToken.objects.filter(pk=token.pk).update(
         last_fetched_at=timezone.now(), last_user_agent=user_agent[:255]
     )
+
+
+@transaction.atomic
+def suite_closure_add(
+    *, actor: User | None, suite: Suite, starts_at: datetime, ends_at: datetime, reason: str
+):
+    """Close a suite for a period. Bookings already in that time are never silently dropped:
+    each is put on the attention list with the nearest suites free then, for staff to move."""
+    from evidence_suites.services import closure_create
+
+    from .selectors import available_suites
+
+    closure = closure_create(suite=suite, starts_at=starts_at, ends_at=ends_at, reason=reason)
+    caught = Booking.objects.filter(
+        suite=suite,
+        status__in=OPEN_STATUSES,
+        starts_at__lt=closure.ends_at,
+        ends_at__gt=closure.starts_at,
+    ).select_related("suite")
+    for booking in caught:
+        suggestions = available_suites(
+            starts_at=booking.starts_at,
+            ends_at=booking.ends_at,
+            near=(suite.latitude, suite.longitude),
+            limit=4,
+        )
+        attention_flag_raise(
+            booking=booking,
+            kind=AttentionKind.SUITE_CLOSED,
+            detail=(
+                f"{suite.name} is closed {rules.local(closure.starts_at):%a %d %b %H:%M} to "
+                f"{rules.local(closure.ends_at):%a %d %b %H:%M}: {closure.reason}"
+            ),
+            data={
+                "closure": closure.pk,
+                # the closed suite itself is not free then, so it is never suggested
+                "suggested_suites": [row["suite"] for row in suggestions],
+            },
+        )
+        booking_event_record(
+            booking=booking,
+            actor=actor,
+            action="suite_closed",
+            changes={"attention": (None, AttentionKind.SUITE_CLOSED)},
+        )
+    return closure

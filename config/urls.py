@@ -25,7 +25,7 @@ router.register("attention", bookings_api.AttentionViewSet, basename="attention"
 router.register("feed-tokens", bookings_api.FeedTokenViewSet, basename="feed-token")
 router.register("report-assumptions", reports_api.AssumptionViewSet, basename="assumption")
 
-closures = suites_api.ClosureViewSet
+closures = bookings_api.ClosureViewSet
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -1,11 +1,9 @@
 """HTTP for forces, suites and closures: parse, call one service, serialise."""
 
-from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.response import Response
 
 from accounts.models import Role
 from config.api import IdempotentCreateMixin
@@ -13,15 +11,15 @@ from config.errors import DomainError
 from config.permissions import ReadOrRoles, is_admin
 
 from . import selectors, services
-from .models import Closure, Suite
-from .serializers import ClosureSerializer, ForceSerializer, SuiteSerializer
+from .models import Suite
+from .serializers import ForceSerializer, SuiteSerializer
 
 
 def _periods(rows):
     return [services.Period(r["weekday"], r["opens"], r["closes"]) for r in rows]
 
 
-def _require_manager_of(user, suite: Suite) -> None:
+def require_manager_of(user, suite: Suite) -> None:
     """Suites are readable by all staff, so changing another force's suite is a 403."""
     if not is_admin(user) and suite.force_id != user.force_id:
         raise PermissionDenied("Only that force's suite managers can change this suite.")
@@ -78,7 +76,7 @@ class SuiteViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     def check_object_permissions(self, request, obj):
         super().check_object_permissions(request, obj)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            _require_manager_of(request.user, obj)
+            require_manager_of(request.user, obj)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -100,40 +98,3 @@ class SuiteViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.suite_delete(suite=instance)
-
-
-@extend_schema(tags=["suites"])
-class ClosureViewSet(
-    IdempotentCreateMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
-    """A suite's closures: dated periods when it cannot be booked."""
-
-    serializer_class = ClosureSerializer
-    permission_classes = [ReadOrRoles]
-    write_roles = (Role.SUITE_MANAGER,)
-
-    def get_suite(self) -> Suite:
-        suite = get_object_or_404(Suite.objects.all(), pk=self.kwargs["suite_pk"])
-        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
-            _require_manager_of(self.request.user, suite)
-        return suite
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Closure.objects.none()
-        return selectors.closure_list(suite=self.get_suite())
-
-    def create_response(self, request, *args, **kwargs):
-        suite = self.get_suite()
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        closure = services.closure_create(suite=suite, **serializer.validated_data)
-        return Response(self.get_serializer(closure).data, status=status.HTTP_201_CREATED)
-
-    def perform_destroy(self, instance):
-        services.closure_delete(closure=instance)

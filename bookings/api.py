@@ -30,6 +30,7 @@ from . import feeds, selectors, services
 from .models import AttentionFlag, Booking, FeedToken, Hearing, Witness
 from .serializers import (
     AttentionFlagSerializer,
+    AttentionItemSerializer,
     AvailabilityQuerySerializer,
     AvailableSuiteSerializer,
     BookingEventSerializer,
@@ -354,6 +355,15 @@ class AttentionViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
 
     def scoped_queryset(self):
         return selectors.attention_list(user=self.request.user)
+
+    @extend_schema(responses=AttentionItemSerializer(many=True))
+    def list(self, request, *args, **kwargs):
+        """Open flags, and what the clock tells: tomorrow's witnesses who have not confirmed
+        and bookings whose day passed with no outcome (these have no id: recording the
+        confirmation or the outcome clears them)."""
+        items = selectors.attention_items(user=request.user)
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(AttentionItemSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"])

@@ -207,6 +207,7 @@ def with_open_flags(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
 
 # --- The attention list ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class AttentionItem:
     """One thing a scheduler must deal with, and the booking it is about."""
@@ -217,6 +218,7 @@ class AttentionItem:
     booking: Booking
     since: datetime
     flag_id: int | None = None
+    data: dict | None = None
 
 
 ATTENTION_LABELS = {
@@ -245,6 +247,7 @@ def attention_items(*, user: User, now: datetime | None = None) -> list[Attentio
             booking=flag.booking,
             since=flag.created_at,
             flag_id=flag.pk,
+            data=flag.data,
         )
         for flag in attention_list(user=user)
     ]

@@ -239,6 +239,20 @@ class AttentionFlagSerializer(ModelSerializer):
         fields = ["id", "booking", "booking_reference", "kind", "detail", "data", "created_at"]
 
 
+class AttentionItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="flag_id", allow_null=True)
+    booking = serializers.IntegerField(source="booking.pk")
+    booking_reference = serializers.CharField(source="booking.reference")
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    detail = serializers.CharField()
+    data = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(source="since")
+
+    def get_data(self, item) -> dict:
+        return item.data or {}
+
+
 class AvailabilityQuerySerializer(serializers.Serializer):
     starts_at = OffsetDateTimeField()
     ends_at = OffsetDateTimeField()

@@ -818,3 +818,52 @@ def suite_closure_add(
             changes={"attention": (None, AttentionKind.SUITE_CLOSED)},
         )
     return closure
+
+
+PERSONAL_DETAIL_FIELDS = ("notes", "interpreter_language")
+
+
+def _history_anonymise(witness: Witness) -> None:
+    # History is append-only for people; retention is the one writer allowed to blank the
+    # personal details it recorded (staff notes, interpreter language), keeping the entries.
+    events = BookingEvent.objects.filter(booking__witness=witness, action="details_changed")
+    for event in events:
+        changes = {
+            field: ["(anonymised)", "(anonymised)"] if field in PERSONAL_DETAIL_FIELDS else value
+            for field, value in event.changes.items()
+        }
+        BookingEvent.objects.filter(pk=event.pk).update(changes=changes)
+
+
+@transaction.atomic
+def witnesses_anonymise(*, now: datetime | None = None) -> int:
+    """Data kept no longer than needed (DPA 2018 Part 3): a set period after a witness's last
+    hearing (RETENTION_DAYS, default 90), their name, collar number, phone and email are
+    removed, with the staff notes and special-measures details of their bookings. Bookings,
+    outcomes and history stay, so reports stay true. Returns how many were anonymised."""
+    from notifications.services import witness_messages_anonymise
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RETENTION_DAYS)
+    recent_or_future = Booking.objects.filter(witness=models.OuterRef("pk"), ends_at__gte=cutoff)
+    due = (
+        Witness.objects.filter(anonymised_at__isnull=True, bookings__isnull=False)
+        .exclude(models.Exists(recent_or_future))
+        .distinct()
+    )
+    count = 0
+    for witness in due.select_for_update():
+        phone, email = str(witness.phone or ""), witness.email
+        Witness.objects.filter(pk=witness.pk).update(
+            full_name="Anonymised witness",
+            collar_number="",
+            phone="",
+            email="",
+            anonymised_at=now,
+            updated_at=now,
+        )
+        Booking.objects.filter(witness=witness).update(notes="", interpreter_language="")
+        _history_anonymise(witness)
+        witness_messages_anonymise(witness_id=witness.pk, phone=phone, email=email)
+        count += 1
+    return count

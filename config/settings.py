@@ -145,6 +145,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
+# Workers log through Django's LOGGING (and its redaction), not Celery's own root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Email ----------------------------------------------------------------------------------
 # smtp://host:port in production (Mailpit in docker-compose). In development each email is
@@ -192,6 +194,14 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {
         "task": "notifications.tasks.sweep_outbox",
         "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    "anonymise-witnesses": {
+        "task": "bookings.tasks.anonymise_witnesses",
+        "schedule": crontab(minute=30, hour=2),
+    },
+    "purge-idempotency-keys": {
+        "task": "accounts.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=15),
     },
     # Monday 07:00 in London (CELERY_TIMEZONE): last week's hours saved, to each force.
     "weekly-hours-saved": {
@@ -304,6 +314,9 @@ SPECTACULAR_SETTINGS = {
 BOOKING_MAX_HOURS = env.int("BOOKING_MAX_HOURS", default=10)
 BOOKING_REFERENCE_PREFIX = env.str("BOOKING_REFERENCE_PREFIX", default="VS")
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48)
+# Witnesses' personal data is anonymised this many days after their last hearing (HMCTS's video
+# hearing service uses about three months).
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=90)
 
 # --- Calendar feeds (/feeds/<token>.ics) ----------------------------------------------------
 # The rolling window of bookings a feed holds, in whole days around today (UK time).
@@ -317,9 +330,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "config.logging.RedactingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # runserver's request log, through the same redaction as everything else
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Production hardening (what `check --deploy` asks for) ----------------------------------

@@ -363,3 +363,21 @@ def inbound_sms_handle(*, provider_id: str, from_number: str, body: str) -> str 
             handled_as, reply = "cannot_attend", texts.reply_text("cannot_attend", **facts)
     InboundSms.objects.filter(pk=inbound.pk).update(handled_as=handled_as, booking=booking)
     return reply
+
+
+def witness_messages_anonymise(*, witness_id: int, phone: str, email: str) -> None:
+    """Retention: the addresses a witness's messages went to, their inbound texts and their
+    page links go; the messages' kinds, statuses and times stay for the delivery figures.
+    The opt-out ledger keeps the number: a STOP must be honoured for as long as we text."""
+    from .models import WitnessLink
+
+    messages = Message.objects.filter(booking__witness_id=witness_id)
+    messages.filter(channel=Channel.SMS).update(recipient="(anonymised)")
+    messages.filter(channel=Channel.EMAIL, audience=Audience.WITNESS).update(
+        recipient="(anonymised)"
+    )
+    if phone:
+        InboundSms.objects.filter(from_number=phone).update(
+            from_number="(anonymised)", body="(anonymised)"
+        )
+    WitnessLink.objects.filter(booking__witness_id=witness_id).delete()

@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Hourly (beat): stored replies to idempotent requests are kept only as long as a client
+    could retry (IDEMPOTENCY_KEY_TTL_HOURS); some hold secrets shown once."""
+    return services.idempotent_requests_purge()

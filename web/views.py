@@ -8,19 +8,52 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 
 from bookings import selectors
 from bookings.rules import LONDON, local
+from config.net import client_ip
 
 from .forms import SignInForm
+
+
+SIGN_IN_ATTEMPTS_PER_MINUTE = 10
+
+
+def _too_many_attempts(request) -> bool:
+    """Failed and successful attempts alike, per client address, in a one-minute window."""
+    key = f"sign-in:{client_ip(request)}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) > SIGN_IN_ATTEMPTS_PER_MINUTE
+    except ValueError:  # the key expired between add and incr
+        return False
 
 
 class SignInView(auth_views.LoginView):
     template_name = "web/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if _too_many_attempts(request):
+            form = self.get_form()
+            form.errors.clear()
+            response = render(
+                request,
+                self.template_name,
+                {
+                    "form": form,
+                    "errors": ["Too many sign-in attempts. Wait a minute, then try again."],
+                    "error_anchor": "id_username",
+                },
+                status=429,
+            )
+            response["Retry-After"] = "60"
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 class SignOutView(auth_views.LogoutView):

@@ -529,4 +529,4 @@ class ClosureViewSet(
         return Response(self.get_serializer(closure).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        suite_services.closure_delete(closure=instance)
+        services.suite_closure_remove(actor=self.request.user, closure=instance)

@@ -867,3 +867,15 @@ def witnesses_anonymise(*, now: datetime | None = None) -> int:
         witness_messages_anonymise(witness_id=witness.pk, phone=phone, email=email)
         count += 1
     return count
+
+
+@transaction.atomic
+def suite_closure_remove(*, actor: User | None, closure) -> None:
+    """Reopen the suite: the closure goes, and so do the attention flags it raised."""
+    from evidence_suites.services import closure_delete
+
+    flags = AttentionFlag.objects.filter(
+        kind=AttentionKind.SUITE_CLOSED, resolved_at__isnull=True, data__closure=closure.pk
+    )
+    flags.update(resolved_at=timezone.now(), resolved_by=actor)
+    closure_delete(closure=closure)

@@ -18,7 +18,6 @@ from config.net import client_ip
 
 from .forms import SignInForm
 
-
 SIGN_IN_ATTEMPTS_PER_MINUTE = 10
 
 

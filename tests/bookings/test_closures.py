@@ -85,3 +85,28 @@ def test_a_closure_that_catches_no_booking_flags_nothing(
 
     assert response.status_code == 201
     assert api.get("/api/v1/attention/").json()["results"] == []
+
+
+def test_removing_the_closure_takes_its_bookings_off_the_list(
+    clock, api, api_as, suite_manager, suite, hearing, officer
+):
+    services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
+    closure = (
+        api_as(suite_manager)
+        .post(
+            f"/api/v1/suites/{suite.pk}/closures/",
+            {
+                "starts_at": "2027-03-24T08:00:00Z",
+                "ends_at": "2027-03-24T18:00:00Z",
+                "reason": "Burst pipe",
+            },
+            format="json",
+        )
+        .json()
+    )
+    assert len(api.get("/api/v1/attention/").json()["results"]) == 1
+
+    removed = api_as(suite_manager).delete(f"/api/v1/suites/{suite.pk}/closures/{closure['id']}/")
+
+    assert removed.status_code == 204
+    assert api.get("/api/v1/attention/").json()["results"] == []

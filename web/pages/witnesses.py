@@ -1,3 +1,96 @@
-"""Staff pages: witnesses."""
+"""Staff pages: witnesses. A scheduler sees their own force's witnesses, an admin everyone's;
+other roles are told there is nothing here (404), as the API does."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import phonenumbers
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+
+from accounts.models import Role
+from bookings import selectors
+from bookings.phone import e164
+from config.permissions import has_role, is_admin
+from notifications.models import SmsOptOut
+
+from ..forms_admin_pages import WitnessSearchForm
+
+WITNESSES_PER_PAGE = 50
+#: Past bookings shown on a witness's page, latest first.
+PAST_BOOKINGS_SHOWN = 20
+
+
+def _visible_witnesses(user):
+    if not has_role(user, Role.SCHEDULER):
+        raise Http404("No witnesses here.")
+    return selectors.witness_list(user=user)
+
+
+def readable_phone(number) -> str:
+    """A UK number as people write it (07700 900123); others in international form."""
+    if number.country_code == 44:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@login_required
+def witness_list(request):
+    witnesses = _visible_witnesses(request.user)
+    form = WitnessSearchForm(request.GET or None)
+    query = ""
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"].strip()
+    if query:
+        witnesses = witnesses.filter(full_name__icontains=query)
+    page = Paginator(witnesses.order_by("full_name", "id"), WITNESSES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "web/witnesses.html",
+        {
+            "form": form,
+            "query": query,
+            "page": page,
+            "show_force": is_admin(request.user),
+        },
+    )
+
+
+@login_required
+def witness_page(request, pk: int):
+    witness = get_object_or_404(_visible_witnesses(request.user), pk=pk)
+    phone = e164(witness.phone) if witness.phone else ""
+    # The ledger says when and how the number opted out (or back in); the witness row only
+    # says whether it is out now.
+    ledger = SmsOptOut.objects.filter(phone=phone).first() if phone else None
+    now = timezone.now()
+    bookings = selectors.booking_list(user=request.user).filter(witness=witness)
+    upcoming = list(bookings.filter(ends_at__gte=now).order_by("starts_at", "id"))
+    past = list(
+        bookings.filter(ends_at__lt=now).order_by("-starts_at", "-id")[: PAST_BOOKINGS_SHOWN + 1]
+    )
+    return render(
+        request,
+        "web/witness.html",
+        {
+            "witness": witness,
+            "phone": phone,
+            "phone_readable": readable_phone(witness.phone) if phone else "",
+            "ledger": ledger,
+            "upcoming": upcoming,
+            "past": past[:PAST_BOOKINGS_SHOWN],
+            "more_past": len(past) > PAST_BOOKINGS_SHOWN,
+            "show_force": is_admin(request.user),
+        },
+    )
+
+
+urlpatterns = [
+    path("witnesses/", witness_list, name="witnesses"),
+    path("witnesses/<int:pk>/", witness_page, name="witness"),
+]

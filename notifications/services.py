@@ -266,7 +266,7 @@ def message_status_update(
 def _record(message: Message, action: str) -> None:
     from bookings.services import booking_event_record
 
-    changes = {"message": (None, f"{message.get_kind_display()} ({message.channel})")}
+    changes = {"message": (None, f"{message.get_kind_display()} ({message.get_channel_display()})")}
     if message.error_code:
         changes["error_code"] = (None, message.error_code)
     booking_event_record(

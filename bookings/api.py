@@ -21,7 +21,6 @@ from config.api import IdempotentCreateMixin, ScopedQuerysetMixin
 from config.filters import OffsetDateTimeFilter
 from config.permissions import ReadOrRoles, is_admin
 from evidence_suites import selectors as suite_selectors
-from evidence_suites import services as suite_services
 from evidence_suites.api import require_manager_of
 from evidence_suites.models import Closure, Suite
 from evidence_suites.serializers import ClosureSerializer

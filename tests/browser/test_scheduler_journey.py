@@ -139,7 +139,7 @@ def test_a_scheduler_books_moves_and_cancels_then_reads_the_report(
         if len([m for m in twilio.messages() if m["to"] == "+447700900321"]) >= 3:
             break
         page.wait_for_timeout(100)
-    stand_down = [m for m in twilio.messages() if m["to"] == "+447700900321"][0]
+    stand_down = next(m for m in twilio.messages() if m["to"] == "+447700900321")
     assert "no longer needed" in stand_down["body"]
     check(page, "06-booking-cancelled")
 

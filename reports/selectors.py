@@ -29,6 +29,7 @@ from bookings.models import Booking, BookingStatus, Outcome, WitnessType
 from bookings.rules import LONDON
 from evidence_suites.models import Force, Suite
 
+from .assumptions import DEFAULTS
 from .models import Assumption, AssumptionKey
 
 GROUPS = {
@@ -82,6 +83,12 @@ def assumptions_by_force() -> tuple[dict[int | None, dict[str, Assumption]], lis
     """Each force's figures: its own where set, else the national ones. One query."""
     rows = list(Assumption.objects.select_related("force").order_by("key", "force_id"))
     national = {a.key: a for a in rows if a.force_id is None}
+    # A national figure deleted by mistake falls back to the published one, never to an error.
+    for figure in DEFAULTS:
+        if figure["key"] not in national:
+            national[figure["key"]] = Assumption(force=None, **figure)
+            rows.append(national[figure["key"]])
+    rows.sort(key=lambda a: (a.key, a.force_id or 0))
     per_force: dict[int | None, dict[str, Assumption]] = defaultdict(lambda: dict(national))
     per_force[None] = national
     for row in rows:

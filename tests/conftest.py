@@ -1,6 +1,8 @@
 """Shared fixtures. Tests run on SQLite by default and on PostgreSQL when DATABASE_URL says so;
 `@pytest.mark.postgres` tests need PostgreSQL and are skipped elsewhere."""
 
+import uuid
+
 import pytest
 import time_machine
 from django.db import connection
@@ -43,6 +45,18 @@ def _isolated_notifications(settings):
     settings.PUBLIC_BASE_URL = "http://testserver"
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Each test gets its own in-memory cache: rate limits counted by one test (sign-ins from
+    127.0.0.1) never spill into the next, and no test touches a shared Redis cache."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4()}",
+        }
+    }
 
 
 @pytest.fixture

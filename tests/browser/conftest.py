@@ -10,10 +10,6 @@ from django.conf import settings as django_settings
 
 from notifications.fake_twilio import FakeTwilio
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
-# between page actions are ordinary blocking calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(django_settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
@@ -42,8 +38,18 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="package", autouse=True)
+def _orm_beside_playwright():
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+    # make between page actions (and the database teardown) are ordinary blocking calls. Only
+    # while these tests run: nothing else may inherit it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture(scope="package")
+def browser(_orm_beside_playwright):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -30,6 +30,6 @@ def test_gov_uk_frontend_starts_under_the_policy(phone_page, scheduler):
     # the phone-width menu is GOV.UK Frontend's JavaScript at work
     toggle = page.get_by_role("button", name="Menu")
     toggle.click()
-    assert page.get_by_role("link", name="Book a witness").is_visible()
+    page.get_by_role("link", name="Book a witness").wait_for(state="visible")
     assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
     assert not problems, problems

@@ -145,9 +145,11 @@ def test_a_scheduler_books_moves_and_cancels_then_reads_the_report(
 
     # the report, with its chart
     page.get_by_role("link", name="Reports").click()
-    assert page.get_by_role("heading", name=re.compile("hours saved", re.I)).first.is_visible()
+    page.get_by_role("heading", name=re.compile("hours saved", re.I)).first.wait_for(
+        state="visible"
+    )
     chart = page.locator("svg.app-chart").first
-    assert chart.is_visible()
+    chart.wait_for(state="visible")
     assert chart.get_attribute("role") == "img"
     check(page, "07-report")
 
@@ -158,5 +160,5 @@ def test_a_scheduler_books_moves_and_cancels_then_reads_the_report(
 def test_the_main_pages_pass_the_accessibility_check(page, scheduler, brighton_day, path):
     sign_in(page, scheduler.username)
     page.goto(f"{page.base}{path}")
-    assert page.locator("h1").first.is_visible()
+    page.locator("h1").first.wait_for(state="visible")
     check(page, "page" + path.strip("/").replace("/", "-"))

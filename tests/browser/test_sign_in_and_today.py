@@ -13,8 +13,8 @@ def test_a_scheduler_signs_in_and_sees_today(page, scheduler):
 
     sign_in(page, scheduler.username)
 
-    assert page.get_by_role("heading", name="Today", level=1).is_visible()
-    assert page.get_by_role("heading", name="Needs attention").is_visible()
+    page.get_by_role("heading", name="Today", level=1).wait_for(state="visible")
+    page.get_by_role("heading", name="Needs attention").wait_for(state="visible")
     assert serious_accessibility_violations(page) == []
     screenshot(page, "today")
 
@@ -26,7 +26,7 @@ def test_a_wrong_password_is_explained_in_the_error_summary(page, scheduler):
     page.get_by_role("button", name="Sign in").click()
 
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    summary.wait_for(state="visible")
     assert "Enter a correct username and password" in summary.inner_text()
     assert page.title().startswith("Error:")
     assert serious_accessibility_violations(page) == []

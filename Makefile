@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen
 MANAGE := $(RUN) python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test lint migrations-check schema install browser
+.PHONY: run test lint migrations-check schema install browser fuzz
 
 run: install
 	$(MANAGE) migrate
@@ -37,3 +37,8 @@ install:
 	mkdir -p var/broker/queue var/broker/processed var/mail var/static-build/web
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build:css
+
+# Schema fuzzing only, with more examples per operation than CI's 15: FUZZ_EXAMPLES=500 make fuzz
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(RUN) pytest tests/security/test_schema_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)

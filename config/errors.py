@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -133,6 +134,8 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+# An unknown path is a 404 whatever the method: not a CSRF refusal of a POST to nowhere.
+@csrf_exempt
 def json_404(request, exception=None):
     if not _wants_json(request):
         return defaults.page_not_found(request, exception)

@@ -33,7 +33,7 @@ class AutoSchema(BaseAutoSchema):
         codes = ["401", "403", "429"]
         if self.method in ("POST", "PUT", "PATCH") or self._is_list_view() or self.method == "GET":
             codes.append("400")
-        if "{" in self.path:
+        if "{" in self.path or self._is_list_view():  # a list: a page past the last
             codes.append("404")
         if self.method in ("POST", "PATCH", "DELETE"):
             codes.append("409")
@@ -43,3 +43,12 @@ class AutoSchema(BaseAutoSchema):
                 response["description"] = ERROR_DESCRIPTIONS[code]
                 responses[code] = response
         return responses
+
+
+def confidential_whereabouts(result, generator, request, public):
+    """A confidential suite's coordinates are null for court users: say so in the schema."""
+    suite = result.get("components", {}).get("schemas", {}).get("Suite", {})
+    for name in ("latitude", "longitude"):
+        if name in suite.get("properties", {}):
+            suite["properties"][name]["nullable"] = True
+    return result

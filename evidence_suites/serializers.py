@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Role
@@ -13,9 +14,19 @@ class ForceSerializer(ModelSerializer):
         extra_kwargs = {"code": {"validators": []}, "name": {"validators": []}}
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "08:30"}
+)
+class HourMinuteField(serializers.TimeField):
+    """A wall-clock time in Europe/London as HH:MM (the API's opening-hours format)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class OpeningHoursSerializer(ModelSerializer):
-    opens = serializers.TimeField(format="%H:%M", help_text="Local time, HH:MM.")
-    closes = serializers.TimeField(format="%H:%M", help_text="Local time, HH:MM.")
+    opens = HourMinuteField(help_text="Local time, HH:MM.")
+    closes = HourMinuteField(help_text="Local time, HH:MM.")
 
     class Meta:
         model = OpeningHours

@@ -3,6 +3,8 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +21,16 @@ PERIOD_PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day."),
     OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last day, inclusive."),
 ]
+
+
+class KnownFormatNegotiation(DefaultContentNegotiation):
+    """`?format=` other than json or csv is bad input naming the parameter, not a 404."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        wanted = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if wanted and wanted not in {r.format for r in renderers}:
+            raise ValidationError({"format": ["Choose json or csv."]})
+        return super().select_renderer(request, renderers, format_suffix)
 
 
 def _period(request) -> tuple[selectors.Period, str]:
@@ -42,6 +54,14 @@ class HoursSavedView(APIView):
     bookings the caller may see; every assumption is returned with its source."""
 
     renderer_classes = [JSONRenderer, HoursSavedCSVRenderer]
+    content_negotiation_class = KnownFormatNegotiation
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors (and OPTIONS metadata) always in JSON, even when the CSV was asked for.
+        if response.status_code >= 400 or request.method == "OPTIONS":
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get(self, request):
         period, group_by = _period(request)

@@ -16,10 +16,6 @@ class HoursSavedCSVRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         out = io.StringIO()
         writer = csv.writer(out)
-        if not isinstance(data, dict) or "rows" not in data:  # an error: its code and detail
-            writer.writerow(["code", "detail"])
-            writer.writerow([data.get("code", ""), data.get("detail", "")])
-            return out.getvalue().encode()
         writer.writerow(
             [data["group_by"], "label", "bookings_counted", "times_not_recorded", "remote_hours"]
             + [f"hours_saved_{level}" for level in RANGE]

@@ -25,7 +25,7 @@ class ReportQuerySerializer(serializers.Serializer):
 
 class AssumptionSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="get_key_display", read_only=True)
-    force_code = serializers.CharField(source="force.code", read_only=True, default=None)
+    force_code = serializers.CharField(source="force.code", read_only=True, allow_null=True)
 
     class Meta:
         model = Assumption

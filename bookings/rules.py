@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from config.db import Overlaps
 from config.errors import Conflict, DomainError
 from evidence_suites.models import Closure, OpeningHours, Suite
 
@@ -157,14 +158,16 @@ def check_free(
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     if others.filter(
-        suite=suite, occupied_from__lt=occupied_until, occupied_until__gt=occupied_from
+        Overlaps("occupied_from", "occupied_until", occupied_from, occupied_until), suite=suite
     ).exists():
         raise Conflict(
             "suite_unavailable",
             f"{suite.name} is already booked then (including {suite.turnaround_minutes} minutes "
             "of set-up and turnaround either side).",
         )
-    if others.filter(witness=witness, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+    if others.filter(
+        Overlaps("starts_at", "ends_at", starts_at, ends_at), witness=witness
+    ).exists():
         raise Conflict("witness_unavailable", "The witness is already booked at that time.")
 
 

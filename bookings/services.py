@@ -368,6 +368,9 @@ def booking_create(
     The window must lie inside one of the suite's opening periods, outside its closures, and
     overlap no other booking of the suite (set-up and turnaround included) or of the witness.
     """
+    # The hearing as it is now, held until this booking commits: the caller read it before
+    # this transaction, maybe before a vacate or relist that has committed since.
+    hearing = Hearing.objects.select_for_update(no_key=True).get(pk=hearing.pk)
     starts_at = rules.utc(starts_at or hearing.starts_at)
     ends_at = rules.utc(ends_at or hearing.ends_at)
     rules.check_window(starts_at, ends_at, allow_past=allow_past)
@@ -459,6 +462,8 @@ def booking_reschedule(
     action: str = "rescheduled",
 ) -> Booking:
     """Move a confirmed booking to another suite or time, under the same rules as a new one."""
+    # Checked against the hearing as it is now, held until this commits (see booking_create).
+    booking.hearing = Hearing.objects.select_for_update(no_key=True).get(pk=booking.hearing_id)
     previous_suite = booking.suite
     suite = suite or booking.suite
     starts_at = rules.utc(starts_at or booking.starts_at)
@@ -846,10 +851,9 @@ def witnesses_anonymise(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.RETENTION_DAYS)
     recent_or_future = Booking.objects.filter(witness=models.OuterRef("pk"), ends_at__gte=cutoff)
-    due = (
-        Witness.objects.filter(anonymised_at__isnull=True, bookings__isnull=False)
-        .exclude(models.Exists(recent_or_future))
-        .distinct()
+    any_booking = Booking.objects.filter(witness=models.OuterRef("pk"))
+    due = Witness.objects.filter(anonymised_at__isnull=True).filter(
+        models.Exists(any_booking), ~models.Exists(recent_or_future)
     )
     count = 0
     for witness in due.select_for_update():

@@ -43,3 +43,46 @@ class PostgresExclusionConstraint(ExclusionConstraint):
         if connections[using].vendor != "postgresql":
             return
         super().validate(model, instance, exclude=exclude, using=using)
+
+
+def _moment(value):
+    if hasattr(value, "resolve_expression"):
+        return value
+    return models.Value(value, output_field=models.DateTimeField())
+
+
+class Overlaps(models.Func):
+    """True where the row's window [start, end) overlaps [since, until).
+
+    On PostgreSQL it is written `tstzrange(start, end) && tstzrange(since, until)`, the very
+    expression of the exclusion constraints, so the planner answers it from their GiST indexes
+    (suite or witness, then the range): a few index pages however long the history. Written as
+    `start < until AND end > since` a btree can only bound one side, and every earlier booking
+    of the suite was read (a whole-table scan at a million bookings; docs/benchmarks.md).
+    """
+
+    output_field = models.BooleanField()
+
+    def __init__(self, start: str, end: str, since, until):
+        super().__init__(models.F(start), models.F(end), _moment(since), _moment(until))
+
+    def _compiled(self, compiler, connection):
+        return [compiler.compile(expression) for expression in self.get_source_expressions()]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (start, start_params), (end, end_params), (since, since_params), (until, until_params) = (
+            self._compiled(compiler, connection)
+        )
+        return (
+            f"({start} < {until} AND {end} > {since})",
+            (*start_params, *until_params, *end_params, *since_params),
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        (start, start_params), (end, end_params), (since, since_params), (until, until_params) = (
+            self._compiled(compiler, connection)
+        )
+        return (
+            f"(TSTZRANGE({start}, {end}, '[)') && TSTZRANGE({since}, {until}, '[)'))",
+            (*start_params, *end_params, *since_params, *until_params),
+        )

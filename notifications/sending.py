@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from bookings.models import BookingStatus
@@ -129,6 +129,13 @@ def _status_callback(message: Message) -> str:
 
 def _send_sms(message: Message) -> None:
     text, kept = _rendered_sms(message)
+    if message.attempts > 1:
+        # An earlier attempt may have reached Twilio though no answer came back (a timeout):
+        # ask before sending the same text again.
+        found = twilio_client.find_sent(to=message.recipient, body=text, since=message.created_at)
+        if found is not None:
+            _accepted(message, provider_id=found.sid, kept_body=kept)
+            return
     sent = twilio_client.send_sms(
         to=message.recipient, body=text, status_callback=_status_callback(message)
     )
@@ -139,12 +146,18 @@ def _accepted(message: Message, *, provider_id: str, kept_body: str) -> None:
     now = timezone.now()
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(
-            provider_id=provider_id, sent_at=now, body=kept_body, updated_at=now
+            provider_id=provider_id,
+            sent_at=now,
+            body=kept_body,
+            updated_at=now,
+            # A delivery receipt may already have moved it on; only a message still being sent
+            # becomes "queued".
+            status=Case(
+                When(status=Status.SENDING, then=Value(Status.QUEUED)), default=F("status")
+            ),
         )
-        # A delivery receipt may already have moved it on; only a message still being sent
-        # becomes "queued".
-        Message.objects.filter(pk=message.pk, status=Status.SENDING).update(status=Status.QUEUED)
-        message.refresh_from_db()
+        # Only the fields just written: the booking loaded with the message stays cached.
+        message.refresh_from_db(fields=["provider_id", "sent_at", "body", "updated_at", "status"])
         services._record(message, f"{message.channel}_sent")
 
 

@@ -5,7 +5,10 @@ from celery import shared_task
 from . import sending, services
 
 
-@shared_task(acks_late=True, ignore_result=True)
+# Acknowledged on receipt, not after: the outbox row, not the broker message, is what makes a
+# text survive a crash (a claim left by a dead worker is recovered by the sweep), and Celery
+# 5.7 exits when Redis drops while it holds a late-acked message.
+@shared_task(acks_late=False, ignore_result=True)
 def send_message(message_id: int) -> str:
     outcome = sending.message_send(message_id=message_id)
     if outcome.retry_in is not None and not send_message.app.conf.task_always_eager:

@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen
 MANAGE := $(RUN) python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test lint migrations-check schema install browser fuzz
+.PHONY: run test lint migrations-check schema install browser fuzz bench
 
 run: install
 	$(MANAGE) migrate
@@ -42,3 +42,8 @@ install:
 FUZZ_EXAMPLES ?= 100
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(RUN) pytest tests/security/test_schema_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)
+
+# The hot paths against their physical limits (docs/benchmarks.md), on the local PostgreSQL and
+# Redis: about ten minutes; BENCH_SCALE=0.05 for a one-minute try.
+bench: install
+	$(RUN) python -m bench.run

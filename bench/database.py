@@ -48,12 +48,28 @@ def server_facts(url: str) -> dict:
         version = conn.execute("SHOW server_version").fetchone()[0]
         settings = dict(
             conn.execute(
-                "SELECT name, setting || coalesce(unit, '') FROM pg_settings WHERE name IN "
+                "SELECT name, current_setting(name) FROM pg_settings WHERE name IN "
                 "('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', "
-                "'synchronous_commit', 'max_connections')"
+                "'synchronous_commit', 'wal_sync_method')"
             ).fetchall()
         )
     return {"postgresql": version, **{f"pg_{k}": v for k, v in settings.items()}}
+
+
+def commit_milliseconds(url: str, commits: int = 200) -> float:
+    """How long one small durable commit takes here (the WAL flush): what every write path
+    pays at least once per transaction."""
+    import time
+
+    with connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE bench_commit_probe (id int PRIMARY KEY, n int)")
+        conn.execute("INSERT INTO bench_commit_probe VALUES (1, 0)")
+        started = time.perf_counter()
+        for _commit in range(commits):
+            conn.execute("UPDATE bench_commit_probe SET n = n + 1 WHERE id = 1")
+        elapsed = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_commit_probe")
+    return round(elapsed / commits * 1000, 2)
 
 
 # --- Redis ------------------------------------------------------------------------------------

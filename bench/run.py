@@ -33,6 +33,13 @@ def _interrupted(signum, frame):
 
 
 def _say(text: str) -> None:
+    """Announce the next step, on fresh database connections: PostgreSQL may have been
+    restarted under the benchmark (by someone's test run on a shared machine), and a kept
+    connection would fail the step."""
+    if "django" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
     print(f"• {text}", flush=True)
 
 
@@ -121,6 +128,7 @@ def main() -> int:
         )
         results["machine"] = {**machine(), **database.server_facts(url)}
         results["machine"]["redis"] = database.redis_version()
+        results["machine"]["commit_ms"] = database.commit_milliseconds(url)
         results["machine"]["load_average"] = f"{load_before} before, {load_average()} after"
         results["elapsed_seconds"] = round(time.monotonic() - began)
         report(results)
@@ -367,7 +375,7 @@ def report(results: dict) -> None:
             f"Run {m['date']} on {m['cpus']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM; "
             f"PostgreSQL {m['postgresql']}, Redis {m['redis']}, Python {m['python']}; "
             f"scale {environment.SCALE:g}, median of {REPEATS} runs; load average (1, 5, 15 "
-            f"min) {m['load_average']}.",
+            f"min) {m['load_average']}; one durable commit takes {m['commit_ms']} ms.",
             "",
             measure.table(rows),
             "",

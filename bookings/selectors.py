@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
 from accounts.models import Role, User
-from config.db import Overlaps
+from config.db import Minutes, Overlaps
 from evidence_suites.models import Closure, Force, OpeningHours, Suite
 
 from . import rules
@@ -109,6 +116,21 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
+#: The longest set-up and turnaround a suite may have (the suite_turnaround_at_most_a_day
+#: constraint).
+MAX_TURNAROUND_MINUTES = 240
+
+
+def _padded(moment: datetime, direction: int):
+    """`moment` moved by the outer suite's set-up and turnaround (rules.occupied_window), in
+    SQL: earlier for the start of a window (-1), later for its end (1)."""
+    turnaround = Minutes(OuterRef("turnaround_minutes"))
+    at = Value(moment, output_field=DateTimeField())
+    return ExpressionWrapper(
+        at + turnaround if direction > 0 else at - turnaround, output_field=DateTimeField()
+    )
+
+
 def available_suites(
     *,
     starts_at: datetime,
@@ -120,10 +142,8 @@ def available_suites(
     """Active suites open for the whole window, not closed and not booked then (set-up and
     turnaround included), nearest first when `near` is given, else by name.
 
-    Two queries whatever the number of suites: the candidate suites, then the bookings that
-    could clash with any of them (found through the suite exclusion constraint's index, so the
-    search costs the same after years of bookings). Rows, not model instances: the answer is
-    plain data."""
+    One query whatever the number of suites or bookings. Rows, not model instances: the answer
+    is plain data."""
     period = rules.opening_period_filter(starts_at, ends_at)
     if period is None or ends_at <= starts_at:
         return []
@@ -131,50 +151,38 @@ def available_suites(
     closed_then = Closure.objects.filter(
         suite=OuterRef("pk"), starts_at__lt=ends_at, ends_at__gt=starts_at
     )
-    candidates = Suite.objects.filter(is_active=True).filter(Exists(open_then))
-    candidates = candidates.exclude(Exists(closed_then)).order_by()
+    # A constant window, widened by the longest set-up and turnaround a suite may have, is what
+    # the suite exclusion constraint's index can search (so the cost does not grow with years
+    # of bookings); each suite's own window is then checked on the few bookings found.
+    longest = timedelta(minutes=MAX_TURNAROUND_MINUTES)
+    booked_then = Booking.objects.filter(
+        Overlaps("occupied_from", "occupied_until", starts_at - longest, ends_at + longest),
+        Overlaps("occupied_from", "occupied_until", _padded(starts_at, -1), _padded(ends_at, 1)),
+        suite=OuterRef("pk"),
+        status__in=OCCUPYING_STATUSES,
+    )
+    candidates = Suite.objects.filter(
+        Exists(open_then), ~Exists(closed_then), ~Exists(booked_then), is_active=True
+    ).order_by()
     if force is not None:
         candidates = candidates.filter(force=force)
-    suites = list(
-        candidates.values(
-            "id",
-            "code",
-            "name",
-            "force_id",
-            "force__code",
-            "address",
-            "postcode",
-            "latitude",
-            "longitude",
-            "location_confidential",
-            "turnaround_minutes",
-            "capacity",
-        )
+    suites = candidates.values(
+        "id",
+        "code",
+        "name",
+        "force_id",
+        "force__code",
+        "address",
+        "postcode",
+        "latitude",
+        "longitude",
+        "location_confidential",
+        "turnaround_minutes",
+        "capacity",
     )
-    if not suites:
-        return []
-    widest = max(s["turnaround_minutes"] for s in suites)
-    padding = timedelta(minutes=widest)
-    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    clashing = (
-        Booking.objects.filter(
-            Overlaps("occupied_from", "occupied_until", starts_at - padding, ends_at + padding),
-            suite__in=candidates.values("pk"),
-            status__in=OCCUPYING_STATUSES,
-        )
-        .order_by()
-        .values_list("suite_id", "occupied_from", "occupied_until")
-    )
-    for suite_id, occupied_from, occupied_until in clashing:
-        busy[suite_id].append((occupied_from, occupied_until))
 
     results = []
     for suite in suites:
-        # The window plus this suite's set-up and turnaround, as rules.occupied_window has it.
-        turnaround = timedelta(minutes=suite["turnaround_minutes"])
-        want_from, want_until = starts_at - turnaround, ends_at + turnaround
-        if any(f < want_until and u > want_from for f, u in busy[suite["id"]]):
-            continue
         latitude, longitude = float(suite["latitude"]), float(suite["longitude"])
         distance = None
         if near is not None:

@@ -86,3 +86,22 @@ class Overlaps(models.Func):
             f"(TSTZRANGE({start}, {end}, '[)') && TSTZRANGE({since}, {until}, '[)'))",
             (*start_params, *end_params, *since_params, *until_params),
         )
+
+
+class Minutes(models.Func):
+    """A whole number of minutes (a column) as a duration, on PostgreSQL and SQLite alike:
+    Django cannot multiply an integer by a duration on SQLite, where a duration is stored as
+    microseconds."""
+
+    output_field = models.DurationField()
+
+    def __init__(self, minutes):
+        super().__init__(minutes)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"({sql} * 60000000)", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"make_interval(mins => {sql})", params

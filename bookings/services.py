@@ -7,13 +7,16 @@ other is told the booking changed (409).
 
 from __future__ import annotations
 
+import random
 import secrets
+import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -72,7 +75,23 @@ def booking_event_record(
     actor_label: str | None = None,
 ) -> BookingEvent:
     """Append one entry to a booking's history: who, when, what changed (before → after)."""
-    return BookingEvent.objects.create(
+    event = booking_event_build(
+        booking=booking, action=action, changes=changes, actor=actor, actor_label=actor_label
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def booking_event_build(
+    *,
+    booking: Booking,
+    action: str,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> BookingEvent:
+    """A history entry not yet saved, for callers that write many at once (bulk_create)."""
+    return BookingEvent(
         booking=booking,
         at=timezone.now(),
         actor=actor,
@@ -335,12 +354,38 @@ def _new_reference() -> str:
     return f"{settings.BOOKING_REFERENCE_PREFIX}-{body}"
 
 
+# How many times in all a booking write is tried when PostgreSQL aborts it to break a
+# deadlock. Two racing writers need one retry; a third leaves room for a slow wake-up.
+WRITE_ATTEMPTS = 3
+
+T = TypeVar("T")
+
+
+def _write_retrying_deadlocks(write: Callable[[], T]) -> T:
+    """Run `write` in a savepoint of its own, and again after a short, jittered pause if
+    PostgreSQL aborted it to break a deadlock (see rules.is_retryable).
+
+    Only the savepoint is rolled back, so the request's transaction, and the hearing lock it
+    holds, carry on; the pause lets the writer that went ahead get past its own check first.
+    The last attempt's error is raised as it is: bounded, because a pile-up of several writers
+    each waiting for another's uncommitted booking can deadlock again on every try."""
+    for attempt in range(1, WRITE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return write()
+        except OperationalError as error:
+            if not rules.is_retryable(error):
+                raise
+        time.sleep(random.uniform(0.01, 0.05) * attempt)
+    with transaction.atomic():
+        return write()
+
+
 def _insert_booking(booking: Booking) -> None:
     for _attempt in range(5):
         booking.reference = _new_reference()
         try:
-            with transaction.atomic():
-                booking.save(force_insert=True)
+            _write_retrying_deadlocks(lambda: booking.save(force_insert=True))
             return
         except IntegrityError as error:
             conflict = rules.conflict_from_integrity_error(error)
@@ -414,10 +459,11 @@ def _compare_and_swap(booking: Booking, expected_statuses, **values) -> Booking:
     """Apply `values` only if the booking is still what this request read (same version and
     an expected status); otherwise someone else changed it first and this request loses."""
     try:
-        with transaction.atomic():
-            updated = Booking.objects.filter(
+        updated = _write_retrying_deadlocks(
+            lambda: Booking.objects.filter(
                 pk=booking.pk, version=booking.version, status__in=expected_statuses
             ).update(version=F("version") + 1, updated_at=timezone.now(), **values)
+        )
     except IntegrityError as error:
         conflict = rules.conflict_from_integrity_error(error)
         if conflict is not None:

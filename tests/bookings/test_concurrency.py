@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from django.db import connection
+from django.db import OperationalError, connection
 from rest_framework.authtoken.models import Token
 
 from bookings import services
@@ -91,6 +91,42 @@ def test_the_database_refuses_an_overlap_even_when_the_service_checks_are_skippe
     assert refused.value.code == "suite_unavailable"
     assert connection.vendor == "postgresql"
     assert Booking.objects.count() == 1
+
+
+def _aborted(sqlstate: str) -> OperationalError:
+    """An OperationalError as Django raises it from psycopg, for a given SQLSTATE."""
+    cause = type("PsycopgError", (Exception,), {"sqlstate": sqlstate})()
+    error = OperationalError("aborted")
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(("sqlstate", "retried"), [("40P01", True), ("57014", False)])
+@pytest.mark.django_db
+def test_an_insert_aborted_to_break_a_deadlock_is_tried_again_and_nothing_else_is(
+    monkeypatch, clock, suite, hearing, officer, sqlstate, retried
+):
+    """On either database: a deadlock victim's insert is run again in a fresh savepoint (the
+    race itself is tests/reliability/test_races.py); any other OperationalError (here a
+    cancelled statement) is not the service's to hide."""
+    save, attempts = Booking.save, []
+
+    def save_aborted_once(self, *args, **kwargs):
+        attempts.append(self.reference)
+        if len(attempts) == 1:
+            raise _aborted(sqlstate)
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Booking, "save", save_aborted_once)
+    if retried:
+        services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
+        assert len(attempts) == 2
+        assert Booking.objects.filter(suite=suite).count() == 1
+    else:
+        with pytest.raises(OperationalError):
+            services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
+        assert len(attempts) == 1
+        assert not Booking.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)

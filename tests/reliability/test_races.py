@@ -16,7 +16,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
-from bookings import services
+from bookings import rules, services
 from bookings.models import (
     AttentionKind,
     Booking,
@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 5
 SAME_SLOT_REQUESTS = 50
+SAME_SLOT_HEARINGS = 20
 
 # The hearing fixture sits on Wednesday 24 March 2027, 10:00–13:00; the court moves it a day on.
 WEDNESDAY = (london(2027, 3, 24, 10), london(2027, 3, 24, 13))
@@ -121,6 +122,46 @@ def test_fifty_requests_for_one_suite_slot_make_one_booking_and_forty_nine_clear
         assert list(Booking.objects.filter(suite=suite).values_list("id", flat=True)) == [
             winner["id"]
         ]
+    assert double_bookings() == []
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_suite_slot_wanted_for_twenty_hearings_at_once_is_one_booking_and_clean_refusals(
+    api_http, clock, court, sussex
+):
+    """Under different hearings the hearing lock serialises nothing: the inserts meet only in
+    the exclusion constraint, where two that each add their index entry before checking for
+    the other's deadlock and PostgreSQL aborts one. Whatever the interleaving, every loser is
+    told the suite is taken (409), never shown a 500. (Left to chance the deadlock is rare; the
+    forced race at the end of this file makes it every time.)"""
+    for round_number in range(ROUNDS):
+        # given: one suite, and twenty hearings at the same time, each with its own witness
+        suite = SuiteFactory(force=sussex)
+        bodies = [
+            {
+                "hearing": HearingFactory(court=court).id,
+                "witness": WitnessFactory(force=sussex).id,
+                "suite": suite.id,
+            }
+            for _ in range(SAME_SLOT_HEARINGS)
+        ]
+
+        # when: every request arrives at once
+        responses = api_http.all_at_once([("POST", "/api/v1/bookings/", body) for body in bodies])
+
+        # then: one booking; everyone else is told, in the API's error shape, the suite is taken
+        story = f"round {round_number}"
+        assert no_server_errors(responses) == [], story
+        statuses = Counter(r.status_code for r in responses)
+        assert statuses == {201: 1, 409: SAME_SLOT_HEARINGS - 1}, f"{story}: {statuses}"
+        for refusal in (r.json() for r in responses if r.status_code == 409):
+            assert set(refusal) == {"code", "detail"}, story
+            assert refusal["code"] == "suite_unavailable", story
+            assert refusal["detail"], story
+        winner = next(r.json() for r in responses if r.status_code == 201)
+        active = Booking.objects.filter(suite=suite).exclude(status=BookingStatus.CANCELLED)
+        assert list(active.values_list("id", flat=True)) == [winner["id"]], story
     assert double_bookings() == []
 
 
@@ -308,9 +349,9 @@ def test_a_booking_made_as_its_hearing_is_vacated_or_relisted_is_refused_or_foll
 # --- The same interleavings, forced ------------------------------------------------------------
 
 
-def _wait_until_blocked(what: str) -> None:
-    """Until another connection waits for a lock this test's transaction holds. SQLite cannot
-    say; there the request is simply given time to reach its BEGIN IMMEDIATE."""
+def _wait_until_blocked(what: str, waiting: int = 1) -> None:
+    """Until `waiting` other connections wait for a lock this test's transaction holds. SQLite
+    cannot say; there the request is simply given time to reach its BEGIN IMMEDIATE."""
     if connection.vendor != "postgresql":
         time.sleep(0.5)
         return
@@ -323,7 +364,7 @@ def _wait_until_blocked(what: str) -> None:
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                 "AND datname = current_database()"
             )
-            return cursor.fetchone()[0] > 0
+            return cursor.fetchone()[0] >= waiting
 
     wait_until(blocked, timeout=10, what=what)
 
@@ -397,3 +438,75 @@ def test_a_booking_that_read_the_hearing_before_it_was_vacated_is_refused(
     assert (
         not Booking.objects.filter(hearing=hearing).exclude(status=BookingStatus.CANCELLED).exists()
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("write", ["create", "move"])
+def test_two_writes_left_waiting_on_a_booking_that_rolls_back_make_one_booking_and_a_409(
+    api_http, clock, court, sussex, scheduler, monkeypatch, write
+):
+    """Two requests for the same suite slot, under different hearings, both wait on a booking
+    of that slot this test's transaction is making; it rolls back, each then finds the other's
+    uncommitted entry in the constraint's index and waits for it: a deadlock, every time.
+    PostgreSQL aborts one; tried again, it meets the other's booking and is told the suite is
+    taken, not shown a 500. A move (an UPDATE) meets the constraint as a new booking does."""
+    # note each write the service was asked to try again, and why
+    retried, is_retryable = [], rules.is_retryable
+
+    def noting_retries(error):
+        retried.append(getattr(error.__cause__, "sqlstate", None))
+        return is_retryable(error)
+
+    monkeypatch.setattr(rules, "is_retryable", noting_retries)
+    suite = SuiteFactory(force=sussex)
+    if write == "create":
+        calls = [
+            (
+                "POST",
+                "/api/v1/bookings/",
+                {
+                    "hearing": HearingFactory(court=court).id,
+                    "witness": WitnessFactory(force=sussex).id,
+                    "suite": suite.id,
+                },
+            )
+            for _ in range(2)
+        ]
+    else:
+        # two bookings at that time in suites of their own, both moved into this one
+        movers = [
+            services.booking_create(
+                actor=scheduler,
+                hearing=HearingFactory(court=court),
+                witness=WitnessFactory(force=sussex),
+                suite=SuiteFactory(force=sussex),
+            )
+            for _ in range(2)
+        ]
+        calls = [("PATCH", f"/api/v1/bookings/{b.id}/", {"suite": suite.id}) for b in movers]
+
+    replies = {}
+    sender = Thread(target=lambda: replies.setdefault("replies", api_http.all_at_once(calls)))
+    with transaction.atomic():
+        services.booking_create(
+            actor=scheduler,
+            hearing=HearingFactory(court=court),
+            witness=WitnessFactory(force=sussex),
+            suite=suite,
+        )
+        sender.start()
+        _wait_until_blocked("both requests to wait for this booking", waiting=2)
+        transaction.set_rollback(True)
+    sender.join(timeout=60)
+    replies = replies["replies"]
+
+    assert no_server_errors(replies) == []
+    won = 201 if write == "create" else 200
+    assert sorted(r.status_code for r in replies) == [won, 409], [r.text for r in replies]
+    refusal = next(r.json() for r in replies if r.status_code == 409)
+    assert refusal["code"] == "suite_unavailable" and set(refusal) == {"code", "detail"}
+    winner = next(r.json() for r in replies if r.status_code == won)
+    active = Booking.objects.filter(suite=suite).exclude(status=BookingStatus.CANCELLED)
+    assert list(active.values_list("id", flat=True)) == [winner["id"]]
+    assert double_bookings() == []
+    assert retried and set(retried) == {"40P01"}, "the race was not the deadlock it is here for"

@@ -34,7 +34,7 @@ schema: install
 install:
 	command -v uv >/dev/null || python3 -m pip install uv
 	$(UV) sync --frozen
-	mkdir -p var/broker/queue var/broker/processed var/mail var/static-build/web
+	mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail var/static-build/web
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build:css
 

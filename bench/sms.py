@@ -4,12 +4,13 @@ Set-up (untimed): a thousand confirmed future bookings are cancelled (as a vacat
 cancels them) and each gets its stand-down SMS in the outbox, worded by the app's own
 `notifications.texts`.
 
-Ours: the time from handing the message ids to Celery (`notifications.tasks.send_message`,
-through Redis) until the last of them is accepted by the fake Twilio, with the worker pool
-as wide as the machine (2): each task claims its row, re-checks that the text is still wanted
-(the booking, the opt-out ledger), posts it with the twilio SDK, and records the provider's
-id and a history entry. The limit: one process posting the same texts, to the same numbers,
-with the same SDK call (`notifications.twilio_client.send_sms`) to the same fake Twilio, one
+Ours: the time from handing the message ids to Celery as the app does after a commit
+(`notifications.services.enqueue`: `send_messages` tasks of 25 through Redis) until the last
+of them is accepted by the fake Twilio, with the worker pool as wide as the machine (2): each
+task claims its rows, re-checks that each text is still wanted (the booking, the opt-out
+ledger), posts it with the twilio SDK, and records the provider's id and a history entry.
+The limit: one process posting the same texts, to the same numbers, with the same SDK call
+(`notifications.twilio_client.send_sms`, its connection kept) to the same fake Twilio, one
 after another. The fake's delivery callbacks are off for both.
 """
 
@@ -105,11 +106,10 @@ def _wait_until_sent(database_url: str, ids: list[int]) -> None:
 
 
 def _through_celery(database_url: str, ids: list[int]) -> float:
-    from notifications.tasks import send_message
+    from notifications.services import enqueue
 
     started = time.perf_counter()
-    for message_id in ids:
-        send_message.delay(message_id)
+    enqueue(ids)
     _wait_until_sent(database_url, ids)
     return time.perf_counter() - started
 

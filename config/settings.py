@@ -137,6 +137,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcast exchanges (the workers' remote control), kept in var/ with the rest
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -348,6 +350,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # The SDK logs every request's line and headers at INFO: ten lines per text.
+        "twilio.http_client": {"level": "WARNING"},
         # runserver's request log, through the same redaction as everything else
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

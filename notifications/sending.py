@@ -1,7 +1,12 @@
-"""Delivering outbox messages: claim one, check it is still wanted, hand it to Twilio or the
-mail server, and record what happened. Safe to run twice for the same message: only one run
-can claim it, and a claim left by a crashed worker is recovered by asking Twilio whether the
-message went out before sending it again."""
+"""Delivering outbox messages: claim them, check each is still wanted, hand it to Twilio or
+the mail server, and record what happened. Safe to run twice for the same message: only one
+run can claim it, and a claim left by a crashed worker is recovered by asking Twilio whether
+the message went out before sending it again.
+
+Messages go in batches (a collapsed court list stands down hundreds of witnesses at once): the
+claim, the load and the opt-out lookup are made once for the batch, and the texts Twilio took
+are recorded together every few sends. A worker that stops half-way leaves its unrecorded
+texts claimed, and recovery finds them at Twilio rather than sending them twice."""
 
 from __future__ import annotations
 
@@ -14,21 +19,23 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import F
 from django.utils import timezone
 
-from bookings.models import BookingStatus
+from bookings.models import BookingEvent, BookingStatus
 from bookings.rules import LONDON, local
 
 from . import links, services, texts, twilio_client
 from .calendar import invite_calendar, invite_text
-from .models import Channel, Kind, Message, Status
+from .models import Channel, Kind, Message, SmsOptOut, Status
 
 logger = logging.getLogger(__name__)
 
 #: A claim older than this belongs to a worker that died mid-send.
 STALE_CLAIM = timedelta(minutes=2)
 SWEEP_BATCH = 500
+#: Texts Twilio took are recorded (one transaction) after this many, and at the end of a batch.
+RECORD_EVERY = 10
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ def _in_quiet_hours(moment: datetime) -> datetime | None:
     return datetime.combine(day, end, tzinfo=LONDON)
 
 
-def _unwanted(message: Message) -> str | None:
+def _unwanted(message: Message, opted_out: set[str]) -> str | None:
     booking = message.booking
     if message.kind != Kind.CANCELLATION:
         if booking.status == BookingStatus.CANCELLED:
@@ -59,57 +66,124 @@ def _unwanted(message: Message) -> str | None:
     if message.kind in services.REMINDER_KINDS and booking.status != BookingStatus.CONFIRMED:
         return "The witness has already arrived or the booking has ended."
     if message.channel == Channel.SMS and (
-        booking.witness.sms_opt_out or services.is_opted_out(message.recipient)
+        booking.witness.sms_opt_out or message.recipient in opted_out
     ):
         return "The number replied STOP, so no texts are sent to it."
     return None
 
 
-def _claim(message_id: int) -> bool:
+def _claim(message_ids: list[int]) -> list[int]:
+    """The messages this run may send, in the order asked: those still pending and due, now
+    marked as being sent. Rows another worker is claiming at this moment are skipped, not
+    waited for (on SQLite, BEGIN IMMEDIATE makes the whole claim one writer's)."""
     now = timezone.now()
-    return bool(
-        Message.objects.filter(pk=message_id, status=Status.PENDING, not_before__lte=now).update(
-            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+    with transaction.atomic():
+        claimable = set(
+            Message.objects.filter(pk__in=message_ids, status=Status.PENDING, not_before__lte=now)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
         )
+        if claimable:
+            Message.objects.filter(pk__in=claimable).update(
+                status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+            )
+    return [message_id for message_id in dict.fromkeys(message_ids) if message_id in claimable]
+
+
+def _loaded():
+    return Message.objects.select_related(
+        "booking__suite", "booking__witness", "booking__hearing__court"
     )
 
 
 def _load(message_id: int) -> Message:
-    return Message.objects.select_related(
-        "booking__suite", "booking__witness", "booking__hearing__court"
-    ).get(pk=message_id)
+    return _loaded().get(pk=message_id)
+
+
+def _opted_out(messages: list[Message]) -> set[str]:
+    """The numbers among these texts' that have replied STOP (the opt-out ledger)."""
+    phones = {m.recipient for m in messages if m.channel == Channel.SMS}
+    if not phones:
+        return set()
+    return set(
+        SmsOptOut.objects.filter(phone__in=phones, is_opted_out=True).values_list(
+            "phone", flat=True
+        )
+    )
 
 
 def message_send(*, message_id: int) -> Outcome:
     """Send one outbox message, if it is due, unclaimed and still wanted."""
-    if not _claim(message_id):
-        return Outcome("not_claimed")
-    message = _load(message_id)
-    reason = _unwanted(message)
+    return messages_send(message_ids=[message_id])[message_id]
+
+
+def messages_send(*, message_ids: list[int]) -> dict[int, Outcome]:
+    """Send these outbox messages, each if it is due, unclaimed and still wanted, in order.
+
+    When Twilio fails for one text (down, timing out, asking us to back off), the batch's
+    remaining texts are not tried: they are put back to be retried with it, so an outage costs
+    one timeout per batch rather than one per text."""
+    outcomes = {message_id: Outcome("not_claimed") for message_id in message_ids}
+    claimed = _claim(message_ids)
+    if not claimed:
+        return outcomes
+    found = _loaded().in_bulk(claimed)
+    messages = [found[message_id] for message_id in claimed]
+    opted_out = _opted_out(messages)
+    taken: list[tuple[Message, str, str]] = []  # texts Twilio took, not yet recorded
+    twilio_down: Outcome | None = None
+    try:
+        for message in messages:
+            if twilio_down is not None and message.channel == Channel.SMS:
+                outcomes[message.pk] = _put_back(message, twilio_down)
+                continue
+            outcome, sent = _deliver(message, opted_out)
+            outcomes[message.pk] = outcome
+            if sent is not None:
+                taken.append(sent)
+            if outcome.result == "retrying" and message.channel == Channel.SMS:
+                twilio_down = outcome
+            if len(taken) >= RECORD_EVERY:
+                _record_accepted(taken)
+                taken = []
+    finally:
+        # Even when something unexpected stops the batch: what Twilio took is recorded now,
+        # not left for the sweep to ask about.
+        if taken:
+            _record_accepted(taken)
+    return outcomes
+
+
+def _deliver(
+    message: Message, opted_out: set[str]
+) -> tuple[Outcome, tuple[Message, str, str] | None]:
+    """One claimed message: suppressed, held, sent or failed. A text Twilio took comes back
+    with its provider id and kept body, to be recorded with others."""
+    reason = _unwanted(message, opted_out)
     if reason:
         services._suppress(message, reason)
-        return Outcome("suppressed")
+        return Outcome("suppressed"), None
     if message.kind in services.REMINDER_KINDS:
         quiet_until = _in_quiet_hours(timezone.now())
         if quiet_until:
             _release(message, not_before=quiet_until, detail="Held until quiet hours end.")
-            return Outcome("deferred")
+            return Outcome("deferred"), None
     try:
         if message.channel == Channel.SMS:
-            _send_sms(message)
-        else:
-            _send_email(message)
+            provider_id, kept = _send_sms(message)
+            return Outcome("sent"), (message, provider_id, kept)
+        _send_email(message)
     except twilio_client.PermanentSmsError as refusal:
         _fail(message, code=str(refusal.code), detail=refusal.message)
         if refusal.code == 21610:  # Twilio's "unsubscribed recipient": the ledger agrees
             services.opt_out_set(phone=message.recipient, opted_out=True, keyword="21610")
-        return Outcome("failed")
+        return Outcome("failed"), None
     except smtplib.SMTPRecipientsRefused as refusal:
         _fail(message, code="smtp", detail=str(refusal)[:200])
-        return Outcome("failed")
+        return Outcome("failed"), None
     except (twilio_client.TransientSmsError, smtplib.SMTPException, OSError) as error:
-        return _retry_later(message, error)
-    return Outcome("sent")
+        return _retry_later(message, error), None
+    return Outcome("sent"), None
 
 
 def _rendered_sms(message: Message) -> tuple[str, str]:
@@ -127,38 +201,45 @@ def _status_callback(message: Message) -> str:
     return f"{settings.PUBLIC_BASE_URL}/webhooks/twilio/status/?message={message.pk}"
 
 
-def _send_sms(message: Message) -> None:
+def _send_sms(message: Message) -> tuple[str, str]:
+    """Hand the text to Twilio; its message SID and the body as it is kept."""
     text, kept = _rendered_sms(message)
     if message.attempts > 1:
         # An earlier attempt may have reached Twilio though no answer came back (a timeout):
         # ask before sending the same text again.
         found = twilio_client.find_sent(to=message.recipient, body=text, since=message.created_at)
         if found is not None:
-            _accepted(message, provider_id=found.sid, kept_body=kept)
-            return
+            return found.sid, kept
     sent = twilio_client.send_sms(
         to=message.recipient, body=text, status_callback=_status_callback(message)
     )
-    _accepted(message, provider_id=sent.sid, kept_body=kept)
+    return sent.sid, kept
 
 
 def _accepted(message: Message, *, provider_id: str, kept_body: str) -> None:
+    _record_accepted([(message, provider_id, kept_body)])
+
+
+def _record_accepted(taken: list[tuple[Message, str, str]]) -> None:
+    """Texts Twilio took: their SIDs, kept bodies and a history entry each, in one commit."""
     now = timezone.now()
+    for message, provider_id, kept_body in taken:
+        message.provider_id, message.sent_at, message.body = provider_id, now, kept_body
+        message.updated_at = now
+    messages = [message for message, _, _ in taken]
     with transaction.atomic():
-        Message.objects.filter(pk=message.pk).update(
-            provider_id=provider_id,
-            sent_at=now,
-            body=kept_body,
-            updated_at=now,
-            # A delivery receipt may already have moved it on; only a message still being sent
-            # becomes "queued".
-            status=Case(
-                When(status=Status.SENDING, then=Value(Status.QUEUED)), default=F("status")
-            ),
+        Message.objects.bulk_update(messages, ["provider_id", "sent_at", "body", "updated_at"])
+        # A delivery receipt may already have moved one on; only those still being sent become
+        # "queued".
+        Message.objects.filter(pk__in=[m.pk for m in messages], status=Status.SENDING).update(
+            status=Status.QUEUED
         )
-        # Only the fields just written: the booking loaded with the message stays cached.
-        message.refresh_from_db(fields=["provider_id", "sent_at", "body", "updated_at", "status"])
-        services._record(message, f"{message.channel}_sent")
+        BookingEvent.objects.bulk_create(
+            [services._event(message, f"{message.channel}_sent") for message in messages]
+        )
+    for message in messages:
+        if message.status == Status.SENDING:
+            message.status = Status.QUEUED
 
 
 def _send_email(message: Message) -> None:
@@ -194,6 +275,19 @@ def _release(message: Message, *, not_before: datetime, detail: str) -> None:
         status_detail=detail,
         updated_at=timezone.now(),
     )
+
+
+def _put_back(message: Message, like: Outcome) -> Outcome:
+    """A text not tried because Twilio failed for an earlier one in its batch: back to pending,
+    due when that one is retried, and not counted as an attempt."""
+    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=Status.PENDING,
+        not_before=timezone.now() + timedelta(seconds=like.retry_in),
+        attempts=F("attempts") - 1,
+        status_detail="Will retry: Twilio failed for an earlier text.",
+        updated_at=timezone.now(),
+    )
+    return Outcome("retrying", retry_in=like.retry_in)
 
 
 def _retry_later(message: Message, error: Exception) -> Outcome:

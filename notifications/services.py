@@ -35,6 +35,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 REMINDER_KINDS = (Kind.REMINDER_AHEAD, Kind.REMINDER_ON_DAY)
+OPTED_OUT = "The number replied STOP, so no texts are sent to it."
 
 
 # --- Writing to the outbox -------------------------------------------------------------------
@@ -74,64 +75,86 @@ def reminder_times(booking: Booking) -> dict[str, datetime]:
     return {kind: at for kind, at in due.items() if soon < at < booking.starts_at}
 
 
-def _message(
+def _unsaved(
     booking: Booking,
     kind: str,
     channel: str,
     audience: str,
     recipient: str,
+    not_before: datetime,
     *,
     body: str = "",
-    not_before: datetime | None = None,
 ) -> Message:
-    message, _created = Message.objects.get_or_create(
+    return Message(
         booking=booking,
         kind=kind,
         booking_version=booking.version,
         channel=channel,
         audience=audience,
-        defaults={
-            "recipient": recipient,
-            "body": body,
-            "not_before": not_before or timezone.now(),
-        },
+        recipient=recipient,
+        body=body,
+        not_before=not_before,
     )
-    return message
 
 
-def _queue(booking: Booking, kind: str, *, not_before: datetime | None = None) -> list[Message]:
+def _planned(booking: Booking, news: dict[str, datetime]) -> list[Message]:
+    """This version of the booking's news (each kind, not sent before its time), as unsaved
+    messages: a text to the witness, and invites to the witness and the suite (not for
+    reminders: the invite already holds the date)."""
     witness: Witness = booking.witness
-    queued = []
-    if witness.phone:
-        phone = str(witness.phone)
-        message = _message(
-            booking,
-            kind,
-            Channel.SMS,
-            Audience.WITNESS,
-            phone,
-            body=texts.sms_text(booking, kind).body,
-            not_before=not_before,
-        )
-        if message.status == Status.PENDING and (witness.sms_opt_out or is_opted_out(phone)):
-            _suppress(message, "The number replied STOP, so no texts are sent to it.")
-        queued.append(message)
-    if kind in REMINDER_KINDS:
-        return queued  # the calendar invite already holds the date: reminders are texts
-    if witness.email:
-        queued.append(_message(booking, kind, Channel.EMAIL, Audience.WITNESS, witness.email))
-    if booking.suite.contact_email:
-        queued.append(
-            _message(booking, kind, Channel.EMAIL, Audience.SUITE, booking.suite.contact_email)
-        )
-    return queued
+    phone = str(witness.phone) if witness.phone else ""  # formatted once: it is not free
+    planned = []
+    for kind, not_before in news.items():
+        if phone:
+            body = texts.sms_text(booking, kind).body
+            planned.append(
+                _unsaved(booking, kind, Channel.SMS, Audience.WITNESS, phone, not_before, body=body)
+            )
+        if kind in REMINDER_KINDS:
+            continue
+        for audience, address in (
+            (Audience.WITNESS, witness.email),
+            (Audience.SUITE, booking.suite.contact_email),
+        ):
+            if address:
+                planned.append(
+                    _unsaved(booking, kind, Channel.EMAIL, audience, address, not_before)
+                )
+    return planned
 
 
-def _schedule_reminders(booking: Booking) -> list[Message]:
-    reminders = []
-    for kind, due in reminder_times(booking).items():
-        reminders.extend(_queue(booking, kind, not_before=due))
-    return reminders
+def _written(booking: Booking, planned: list[Message]) -> list[Message]:
+    """Write one event's messages in a fixed number of statements, however many there are: one
+    read of those already written for this booking version, one look at the opt-out ledger
+    (only when a text is due), one INSERT. Asked twice for the same version, the messages
+    written the first time are returned as they are, not written again (the outbox holds one
+    per booking version, kind, channel and audience). Nobody else writes for this version in
+    between: the transaction that made it (the booking's INSERT or version bump) holds the
+    booking's row until it commits."""
+    if not planned:
+        return []
+
+    def key(message: Message) -> tuple[str, str, str]:
+        return message.kind, message.channel, message.audience
+
+    already = Message.objects.filter(
+        booking=booking,
+        booking_version=booking.version,
+        kind__in={message.kind for message in planned},
+    )
+    existing = {key(message): message for message in already}
+    messages = [existing.get(key(message), message) for message in planned]
+    texts_due = [m for m in messages if m.channel == Channel.SMS and m.status == Status.PENDING]
+    # All of them to the witness's number: one look at the ledger.
+    if texts_due and (booking.witness.sms_opt_out or is_opted_out(texts_due[0].recipient)):
+        for message in texts_due:
+            message.status, message.status_detail = Status.SUPPRESSED, OPTED_OUT
+        if earlier := [message.pk for message in texts_due if message.pk]:  # asked again
+            Message.objects.filter(pk__in=earlier).update(
+                status=Status.SUPPRESSED, status_detail=OPTED_OUT, updated_at=timezone.now()
+            )
+    Message.objects.bulk_create([message for message in messages if message.pk is None])
+    return messages
 
 
 def _withdraw_pending(booking: Booking, reason: str) -> None:
@@ -160,13 +183,17 @@ def _dispatch_after_commit(messages: list[Message]) -> None:
 def enqueue(message_ids: list[int]) -> None:
     """Hand messages to the workers. A broker that is down loses nothing: the rows stay
     pending and the outbox sweep hands them over when it is back."""
-    from .tasks import send_message
+    from .tasks import SEND_BATCH, send_messages
 
-    for message_id in message_ids:
+    for start in range(0, len(message_ids), SEND_BATCH):
+        batch = message_ids[start : start + SEND_BATCH]
         try:
-            send_message.delay(message_id)
+            send_messages.delay(batch)
         except Exception:  # the broker's errors vary by transport; all mean "later"
-            logger.warning("Broker unavailable; message %s left for the outbox sweep", message_id)
+            logger.warning(
+                "Broker unavailable; %s messages left for the outbox sweep",
+                len(message_ids) - start,
+            )
             return
 
 
@@ -180,7 +207,8 @@ def booking_confirmed(*, booking: Booking) -> list[Message]:
     as is the suite), and reminders are scheduled."""
     if not _wanted(booking):
         return []
-    messages = _queue(booking, Kind.CONFIRMATION) + _schedule_reminders(booking)
+    news = {Kind.CONFIRMATION: timezone.now(), **reminder_times(booking)}
+    messages = _written(booking, _planned(booking, news))
     _dispatch_after_commit(messages)
     return messages
 
@@ -192,12 +220,20 @@ def booking_changed(*, booking: Booking, previous_suite: Suite | None = None) ->
     _withdraw_pending(booking, "Overtaken by a later change to the booking.")
     if not _wanted(booking):
         return []
-    messages = _queue(booking, Kind.CHANGE) + _schedule_reminders(booking)
+    planned = _planned(booking, {Kind.CHANGE: timezone.now(), **reminder_times(booking)})
     left_behind = previous_suite.contact_email if previous_suite else ""
     if left_behind and left_behind != booking.suite.contact_email:
-        messages.append(
-            _message(booking, Kind.CANCELLATION, Channel.EMAIL, Audience.SUITE, left_behind)
+        planned.append(
+            _unsaved(
+                booking,
+                Kind.CANCELLATION,
+                Channel.EMAIL,
+                Audience.SUITE,
+                left_behind,
+                timezone.now(),
+            )
         )
+    messages = _written(booking, planned)
     _dispatch_after_commit(messages)
     return messages
 
@@ -212,7 +248,7 @@ def booking_cancelled(*, booking: Booking) -> list[Message]:
     )
     if not _wanted(booking):
         return []
-    messages = _queue(booking, Kind.CANCELLATION)
+    messages = _written(booking, _planned(booking, {Kind.CANCELLATION: timezone.now()}))
     _dispatch_after_commit(messages)
     return messages
 
@@ -264,12 +300,17 @@ def message_status_update(
 
 
 def _record(message: Message, action: str) -> None:
-    from bookings.services import booking_event_record
+    _event(message, action).save(force_insert=True)
+
+
+def _event(message: Message, action: str):
+    """The booking's history entry for what happened to one of its messages (not saved)."""
+    from bookings.services import booking_event_build
 
     changes = {"message": (None, f"{message.get_kind_display()} ({message.get_channel_display()})")}
     if message.error_code:
         changes["error_code"] = (None, message.error_code)
-    booking_event_record(
+    return booking_event_build(
         booking=message.booking, action=action, actor_label="system", changes=changes
     )
 
@@ -306,7 +347,7 @@ def opt_out_set(*, phone: str, opted_out: bool, keyword: str) -> None:
     if opted_out:
         Message.objects.filter(channel=Channel.SMS, recipient=phone, status=Status.PENDING).update(
             status=Status.SUPPRESSED,
-            status_detail="The number replied STOP, so no texts are sent to it.",
+            status_detail=OPTED_OUT,
             updated_at=timezone.now(),
         )
 

@@ -4,25 +4,40 @@ from celery import shared_task
 
 from . import sending, services
 
+#: Messages one task sends. A burst (a collapsed court list: hundreds of stand-down texts) is
+#: spread over every worker, and each task pays its claim, load and records once per batch; a
+#: worker stopping mid-batch leaves few claims for the sweep's recovery to check with Twilio.
+SEND_BATCH = 25
+
 
 # Acknowledged on receipt, not after: the outbox row, not the broker message, is what makes a
 # text survive a crash (a claim left by a dead worker is recovered by the sweep), and Celery
 # 5.7 exits when Redis drops while it holds a late-acked message.
 @shared_task(acks_late=False, ignore_result=True)
+def send_messages(message_ids: list[int]) -> dict[str, int]:
+    outcomes = sending.messages_send(message_ids=message_ids)
+    retry = {pk: outcome.retry_in for pk, outcome in outcomes.items() if outcome.retry_in}
+    if retry and not send_messages.app.conf.task_always_eager:
+        send_messages.apply_async((sorted(retry),), countdown=max(retry.values()))
+    counts: dict[str, int] = {}
+    for outcome in outcomes.values():
+        counts[outcome.result] = counts.get(outcome.result, 0) + 1
+    return counts
+
+
+@shared_task(acks_late=False, ignore_result=True)
 def send_message(message_id: int) -> str:
-    outcome = sending.message_send(message_id=message_id)
-    if outcome.retry_in is not None and not send_message.app.conf.task_always_eager:
-        send_message.apply_async((message_id,), countdown=outcome.retry_in)
-    return outcome.result
+    """One message (tasks queued before messages went in batches still arrive as these)."""
+    (result,) = send_messages(message_ids=[message_id])
+    return result
 
 
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
     """Every OUTBOX_SWEEP_SECONDS (beat): send what is due and recover what was left behind."""
     due = sending.outbox_sweep()
-    if send_message.app.conf.task_always_eager:
-        for message_id in due:
-            sending.message_send(message_id=message_id)
+    if send_messages.app.conf.task_always_eager:
+        sending.messages_send(message_ids=due)
     else:
         services.enqueue(due)
     return len(due)

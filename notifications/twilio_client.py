@@ -6,6 +6,7 @@ errors only: `TransientSmsError` (try again later) and `PermanentSmsError` (do n
 """
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -67,19 +68,36 @@ class BaseUrlHttpClient(TwilioHttpClient):
         )
 
 
+_clients = threading.local()
+
+
 def get_client() -> Client:
-    timeout = float(twilio_setting("TWILIO_TIMEOUT_SECONDS"))
-    base_url = twilio_setting("TWILIO_API_BASE_URL")
+    """This thread's Twilio client, kept between messages so that its HTTP connection (TLS to
+    api.twilio.com) is reused: a burst of texts does not pay a handshake each. A new one is
+    made when the settings it was made from change (tests point it at their own fake)."""
+    config = tuple(
+        twilio_setting(name)
+        for name in (
+            "TWILIO_ACCOUNT_SID",
+            "TWILIO_AUTH_TOKEN",
+            "TWILIO_API_BASE_URL",
+            "TWILIO_TIMEOUT_SECONDS",
+        )
+    )
+    kept = getattr(_clients, "kept", None)
+    if kept is None or kept[0] != config:
+        kept = _clients.kept = (config, _new_client(*config))
+    return kept[1]
+
+
+def _new_client(account_sid: str, auth_token: str, base_url: str, timeout) -> Client:
+    timeout = float(timeout)
     http_client = (
         BaseUrlHttpClient(base_url, timeout=timeout)
         if base_url
         else TwilioHttpClient(timeout=timeout)
     )
-    return Client(
-        twilio_setting("TWILIO_ACCOUNT_SID"),
-        twilio_setting("TWILIO_AUTH_TOKEN"),
-        http_client=http_client,
-    )
+    return Client(account_sid, auth_token, http_client=http_client)
 
 
 def send_sms(*, to: str, body: str, status_callback: str | None) -> MessageInstance:

@@ -1,5 +1,6 @@
 """List endpoints do a fixed amount of database work per page, however many rows it holds:
-an N+1 query here would make the scheduling screens crawl in a busy court week."""
+an N+1 query here would make the scheduling screens crawl in a busy court week. So does
+creating a booking, however many messages it sends."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings import services
+from notifications.models import Message
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,30 @@ def test_availability_costs_the_same_queries_for_3_suites_as_for_30(api, clock, 
     many = _queries(api, url)
     assert many == few <= 3
     assert api.get(url).json()["count"] == 30
+
+
+def _created(api, **payload) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post("/api/v1/bookings/", payload, format="json")
+    assert response.status_code == 201, response.content
+    return len(captured), Message.objects.filter(booking=response.json()["id"]).count()
+
+
+def test_a_booking_costs_the_same_queries_for_3_messages_as_for_5(api, clock, hearing, sussex):
+    """Its texts, invites and reminders go to the outbox in one INSERT, after one look at what
+    is there and one at the opt-out ledger, however many there are."""
+    few = _created(
+        api,
+        hearing=hearing.pk,
+        witness=WitnessFactory(force=sussex, email="").pk,
+        suite=SuiteFactory(force=sussex).pk,
+    )
+    many = _created(
+        api,
+        hearing=hearing.pk,
+        witness=WitnessFactory(force=sussex).pk,
+        suite=SuiteFactory(force=sussex, contact_email="suite@sussex.police.example").pk,
+    )
+
+    assert (few[1], many[1]) == (3, 5)
+    assert many[0] == few[0] <= 18

@@ -614,6 +614,16 @@ def _twiml_messages(twiml: str) -> list[str]:
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "FakeTwilio/1.0"
+    # Keep-alive, as api.twilio.com does: a sender reusing its connection is measured as it
+    # would be against Twilio (docs/benchmarks.md). Every reply has a Content-Length, and every
+    # request's body is read before the reply, so the next request on the connection parses.
+    protocol_version = "HTTP/1.1"
+    timeout = 60  # an idle kept-alive connection is closed after a minute
+    # A reply goes out as one write (headers and body buffered, flushed after each request)
+    # with Nagle off: on a kept-alive connection, a body written after its headers would wait
+    # for the client's delayed ACK, 40 ms a request.
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
     messages_path = re.compile(rf"/{API_VERSION}/Accounts/([^/]+)/Messages\.json")
     message_path = re.compile(rf"/{API_VERSION}/Accounts/([^/]+)/Messages/([^/]+)\.json")
 
@@ -628,6 +638,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch("POST")
 
     def _dispatch(self, method: str) -> None:
+        self._raw_body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         url = urlsplit(self.path)
         try:
             self._route(method, url.path, url.query)
@@ -681,8 +692,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         # A timeout stalls past the client's timeout, then accepts the message anyway: the
         # sender cannot tell whether it went, which is what find_sent() is for.
-        if fault == "timeout" and self.fake._stopped.wait(self.fake.switches.timeout_seconds):
-            return
+        if fault == "timeout":
+            self.close_connection = True  # the client has given up on this connection
+            if self.fake._stopped.wait(self.fake.switches.timeout_seconds):
+                return
         status, payload = self.fake.create(form, fault)
         self._json(status, payload)
 
@@ -734,7 +747,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(404, twilio_error(404, 20404, message))
 
     def _body(self) -> bytes:
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        return self._raw_body
 
     def _json_body(self) -> dict:
         data = json.loads(self._body() or b"{}")

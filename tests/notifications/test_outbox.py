@@ -268,7 +268,7 @@ def test_a_text_twilio_took_before_the_worker_died_is_not_sent_again(
     # recording the SID
     booking = services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
     message = Message.objects.get(booking=booking, kind=Kind.CONFIRMATION, channel=Channel.SMS)
-    assert sending._claim(message.pk)
+    assert sending._claim([message.pk]) == [message.pk]
     message.refresh_from_db()
     text, _kept = sending._rendered_sms(message)
     accepted = twilio_client.send_sms(to=message.recipient, body=text, status_callback=None)
@@ -289,7 +289,7 @@ def test_a_stale_claim_with_nothing_at_twilio_is_sent_once(
 ):
     booking = services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
     message = Message.objects.get(booking=booking, kind=Kind.CONFIRMATION, channel=Channel.SMS)
-    assert sending._claim(message.pk)  # the worker died before calling Twilio
+    assert sending._claim([message.pk]) == [message.pk]  # the worker died before calling Twilio
 
     clock.shift(sending.STALE_CLAIM + timedelta(seconds=1))
     sweep_outbox()

@@ -30,6 +30,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from notifications.fake_twilio import FakeTwilio
+from notifications.twilio_client import BaseUrlHttpClient
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 ACCOUNT_SID = "AC" + "ef" * 16
@@ -162,42 +163,48 @@ def twilio(settings):
 
 
 class ProviderTraffic(logging.Handler):
-    """Counts the texts this process asked Twilio to create and the requests the fake has
-    answered, from both sides' logs. A request the client gave up on (a timeout) is answered
-    late, and the text taken then: while the counts differ, a text may still be on its way."""
+    """Counts the texts this process asked Twilio to create (at the SDK's HTTP client) and the
+    requests the fake has answered (from its log). A request the client gave up on (a timeout)
+    is answered late, and the text taken then: while the counts differ, a text may still be on
+    its way."""
 
     def __init__(self):
         super().__init__(logging.INFO)
         self.sent = self.answered = 0
+        self._lock = threading.Lock()
+
+    def count_request(self, method: str, url: str) -> None:
+        if method == "POST" and url.endswith("/Messages.json"):
+            with self._lock:
+                self.sent += 1
 
     def emit(self, record):
         text = record.getMessage()
-        if "Messages.json" not in text:
-            return
-        if record.name == "twilio.http_client" and text.startswith("POST Request:"):
-            self.sent += 1
-        elif record.name == "notifications.fake_twilio" and '"POST ' in text:
-            self.answered += 1
+        if "Messages.json" in text and '"POST ' in text:
+            with self._lock:
+                self.answered += 1
 
     def settled(self) -> bool:
         return self.sent == self.answered
 
 
 @pytest.fixture
-def provider_traffic():
+def provider_traffic(monkeypatch):
     traffic = ProviderTraffic()
-    loggers = [
-        logging.getLogger("twilio.http_client"),
-        logging.getLogger("notifications.fake_twilio"),
-    ]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.INFO)  # whatever LOG_LEVEL says: these records are the count
-        logger.addHandler(traffic)
+    sdk_request = BaseUrlHttpClient.request
+
+    def counted(client, method, url, *args, **kwargs):
+        traffic.count_request(method, url)
+        return sdk_request(client, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(BaseUrlHttpClient, "request", counted)
+    logger = logging.getLogger("notifications.fake_twilio")
+    level = logger.level
+    logger.setLevel(logging.INFO)  # whatever LOG_LEVEL says: these records are the count
+    logger.addHandler(traffic)
     yield traffic
-    for logger, level in zip(loggers, levels, strict=True):
-        logger.removeHandler(traffic)
-        logger.setLevel(level)
+    logger.removeHandler(traffic)
+    logger.setLevel(level)
 
 
 def texts_by_phone(fake: FakeTwilio) -> dict[str, list[str]]:

@@ -191,12 +191,13 @@ RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 def is_retryable(error: Exception) -> bool:
     """Whether PostgreSQL aborted a write only to let a concurrent one through.
 
-    Two clashing bookings written at once under different hearings (which no lock of ours
-    orders) can each add their entry to the exclusion constraint's index before checking for
-    the other's; each then waits for the other to finish, and PostgreSQL aborts one with
-    `deadlock detected`, an OperationalError naming no constraint. Run again once the other has
-    gone ahead, the write meets the real exclusion violation (the 409), or succeeds if the other
-    rolled back. SQLite never says this: it takes the write lock up front."""
+    The services lock the suite and the witness before writing (the lock order in services),
+    so they queue; two clashing bookings written without those locks can each add their entry
+    to the exclusion constraint's index before checking for the other's; each then waits for
+    the other to finish, and PostgreSQL aborts one with `deadlock detected`, an
+    OperationalError naming no constraint. Run again once the other has gone ahead, the write
+    meets the real exclusion violation (the 409), or succeeds if the other rolled back. SQLite
+    never says this: it takes the write lock up front."""
     return getattr(getattr(error, "__cause__", None), "sqlstate", None) in RETRYABLE_SQLSTATES
 
 

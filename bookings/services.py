@@ -265,6 +265,9 @@ def hearing_relist(
         )
     )
     moves = [(b, *_window_after_relist(b, hearing, starts_at, ends_at)) for b in bookings]
+    # Every suite and witness the moves lock, all at once in the lock order: one by one, in
+    # booking order, two relists sharing some could each hold what the other waits for.
+    _lock_suites_and_witnesses({b.suite_id for b in bookings}, {b.witness_id for b in bookings})
     hearing.starts_at, hearing.ends_at = starts_at, ends_at
     hearing.status = HearingStatus.LISTED
     hearing.vacated_reason = ""
@@ -354,8 +357,28 @@ def _new_reference() -> str:
     return f"{settings.BOOKING_REFERENCE_PREFIX}-{body}"
 
 
+# Lock order. A booking write first locks its hearing, then the suite, then the witness (of
+# several, lowest id first), FOR NO KEY UPDATE, which rows merely referring to them do not wait
+# for. A second write for the same suite or witness waits there until the first commits or
+# rolls back, then meets its booking in check_free (a clean 409) or finds the slot free:
+# without these locks writers meet only in the exclusion constraints, where several left
+# waiting on a booking that rolls back deadlock on each other. Taken in this one order by
+# every path, the locks cannot deadlock among themselves. On SQLite they are plain reads:
+# BEGIN IMMEDIATE already serialises writers.
+
+
+def _lock_suites_and_witnesses(suite_ids, witness_ids) -> tuple[list[Suite], list[Witness]]:
+    """The suites and witnesses as they are now, locked (after the hearing) in the lock order."""
+    suites = Suite.objects.select_for_update(no_key=True).filter(pk__in=suite_ids).order_by("pk")
+    witnesses = (
+        Witness.objects.select_for_update(no_key=True).filter(pk__in=witness_ids).order_by("pk")
+    )
+    return list(suites), list(witnesses)
+
+
 # How many times in all a booking write is tried when PostgreSQL aborts it to break a
-# deadlock. Two racing writers need one retry; a third leaves room for a slow wake-up.
+# deadlock. A safety net for writers outside the lock order; two racing writers need one
+# retry, a third leaves room for a slow wake-up.
 WRITE_ATTEMPTS = 3
 
 T = TypeVar("T")
@@ -368,7 +391,8 @@ def _write_retrying_deadlocks(write: Callable[[], T]) -> T:
     Only the savepoint is rolled back, so the request's transaction, and the hearing lock it
     holds, carry on; the pause lets the writer that went ahead get past its own check first.
     The last attempt's error is raised as it is: bounded, because a pile-up of several writers
-    each waiting for another's uncommitted booking can deadlock again on every try."""
+    each waiting for another's uncommitted booking can deadlock again on every try (the lock
+    order keeps the service's own writers out of such pile-ups)."""
     for attempt in range(1, WRITE_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -416,6 +440,8 @@ def booking_create(
     # The hearing as it is now, held until this booking commits: the caller read it before
     # this transaction, maybe before a vacate or relist that has committed since.
     hearing = Hearing.objects.select_for_update(no_key=True).get(pk=hearing.pk)
+    # Then the suite and the witness, so a racing booking of either waits for this one.
+    [suite], [witness] = _lock_suites_and_witnesses([suite.pk], [witness.pk])
     starts_at = rules.utc(starts_at or hearing.starts_at)
     ends_at = rules.utc(ends_at or hearing.ends_at)
     rules.check_window(starts_at, ends_at, allow_past=allow_past)
@@ -518,6 +544,8 @@ def booking_reschedule(
     if not changes:
         return booking
     _require_status(booking, [BookingStatus.CONFIRMED], "moved")
+    # Then the suite it moves into and its witness, so a racing write to either waits for this.
+    [suite], [witness] = _lock_suites_and_witnesses([suite.pk], [booking.witness_id])
     rules.check_window(starts_at, ends_at)
     rules.check_hearing_listed(booking.hearing)
     rules.check_on_hearing_day(booking.hearing, starts_at)
@@ -525,7 +553,7 @@ def booking_reschedule(
         rules.check_suite_active(suite)
     rules.check_open(suite, starts_at, ends_at)
     rules.check_free(
-        suite=suite, witness=booking.witness, starts_at=starts_at, ends_at=ends_at, exclude=booking
+        suite=suite, witness=witness, starts_at=starts_at, ends_at=ends_at, exclude=booking
     )
     occupied_from, occupied_until = rules.occupied_window(suite, starts_at, ends_at)
     booking = _compare_and_swap(
@@ -902,7 +930,8 @@ def witnesses_anonymise(*, now: datetime | None = None) -> int:
         models.Exists(any_booking), ~models.Exists(recent_or_future)
     )
     count = 0
-    for witness in due.select_for_update():
+    # lowest id first: the lock order (see _lock_suites_and_witnesses)
+    for witness in due.select_for_update().order_by("pk"):
         phone, email = str(witness.phone or ""), witness.email
         Witness.objects.filter(pk=witness.pk).update(
             full_name="Anonymised witness",

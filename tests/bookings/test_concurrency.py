@@ -1,18 +1,21 @@
 """Two people booking the same slot at the same moment: exactly one wins, on PostgreSQL by the
 exclusion constraints, whatever the timing of the checks in Python."""
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from bookings import services
-from bookings.models import Booking, BookingStatus
+from bookings.models import Booking, BookingStatus, Hearing, Witness
 from config.errors import Conflict
-from tests.factories import WitnessFactory
+from evidence_suites.models import Suite
+from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
 
 CONCURRENT_REQUESTS = 20
 
@@ -106,9 +109,10 @@ def _aborted(sqlstate: str) -> OperationalError:
 def test_an_insert_aborted_to_break_a_deadlock_is_tried_again_and_nothing_else_is(
     monkeypatch, clock, suite, hearing, officer, sqlstate, retried
 ):
-    """On either database: a deadlock victim's insert is run again in a fresh savepoint (the
-    race itself is tests/reliability/test_races.py); any other OperationalError (here a
-    cancelled statement) is not the service's to hide."""
+    """On either database: a deadlock victim's insert is run again in a fresh savepoint, a
+    safety net for writes outside the services' lock order (theirs queue on the suite's lock
+    instead, tests/reliability/test_races.py); any other OperationalError (here a cancelled
+    statement) is not the service's to hide."""
     save, attempts = Booking.save, []
 
     def save_aborted_once(self, *args, **kwargs):
@@ -127,6 +131,71 @@ def test_an_insert_aborted_to_break_a_deadlock_is_tried_again_and_nothing_else_i
             services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
         assert len(attempts) == 1
         assert not Booking.objects.exists()
+
+
+# The lock order of bookings.services: hearing, then suite, then witness, lowest id first.
+LOCK_ORDER = [Hearing._meta.db_table, Suite._meta.db_table, Witness._meta.db_table]
+
+
+def _rows_first_locked(queries) -> list[tuple[int, int]]:
+    """(place of the table in the lock order, id) of each row, in the order first locked."""
+    locked = []
+    for sql in (query["sql"] for query in queries):
+        table = re.search(r'FROM "(\w+)"', sql)
+        if not re.search(r"FOR (NO KEY )?UPDATE", sql) or table[1] not in LOCK_ORDER:
+            continue
+        table = table[1]
+        found = re.search(r'"id" (?:= (\d+)|IN \(([\d, ]+)\))', sql)
+        ids = [int(i) for i in (found[1] or found[2]).split(", ")]
+        if len(ids) > 1:  # locked in the query's order, which must be the ids'
+            assert f'ORDER BY "{table}"."id" ASC' in sql, sql
+            ids.sort()
+        rows = [(LOCK_ORDER.index(table), i) for i in ids]
+        locked += [row for row in rows if row not in locked]
+    return locked
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_every_booking_write_locks_its_hearing_then_suites_then_witnesses(clock, court, sussex):
+    """One order for every path that locks these rows, so that the locks cannot deadlock among
+    themselves; a relist moving several bookings takes them all first, lowest id first (booking
+    by booking, it would lock the later suite of the first booking before the earlier one)."""
+    low_suite, high_suite = SuiteFactory(force=sussex), SuiteFactory(force=sussex)
+    low_witness, high_witness = WitnessFactory(force=sussex), WitnessFactory(force=sussex)
+    hearing = HearingFactory(court=court)
+    writes = {
+        "create": lambda: services.booking_create(
+            actor=None, hearing=hearing, witness=high_witness, suite=high_suite
+        ),
+        "create another": lambda: services.booking_create(
+            actor=None, hearing=hearing, witness=low_witness, suite=SuiteFactory(force=sussex)
+        ),
+        "reschedule": lambda: services.booking_reschedule(
+            actor=None, booking=Booking.objects.get(witness=low_witness), suite=low_suite
+        ),
+        "relist": lambda: services.hearing_relist(
+            actor=None,
+            hearing=hearing,
+            starts_at=london(2027, 3, 25, 10),
+            ends_at=london(2027, 3, 25, 13),
+        ),
+    }
+    locked = {}
+    for name, write in writes.items():
+        with CaptureQueriesContext(connection) as captured:
+            write()
+        locked[name] = _rows_first_locked(captured.captured_queries)
+
+    for name, rows in locked.items():
+        assert rows == sorted(rows) and rows[0] == (0, hearing.pk), f"{name}: {rows}"
+    assert locked["relist"] == [
+        (0, hearing.pk),
+        (1, low_suite.pk),
+        (1, high_suite.pk),
+        (2, low_witness.pk),
+        (2, high_witness.pk),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

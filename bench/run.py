@@ -266,8 +266,10 @@ def run_paths(
     from config.celery import app as celery_app
 
     celery_app.control.purge()
-    workers = os.cpu_count() or 2
-    celery = servers.start_celery(env, log_dir, concurrency=workers)
+    from django.conf import settings
+
+    workers = settings.CELERY_WORKER_CONCURRENCY  # as deployed (docker-compose sets no flag)
+    celery = servers.start_celery(env, log_dir)
     started.append(celery)
     sampler.add("celery", celery.pid)
     _say(f"stand-down texts: {SIZES.texts:,} per run, {workers} Celery worker processes")

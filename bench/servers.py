@@ -139,16 +139,13 @@ def start_gunicorn(env: dict, log_dir: Path, port: int) -> Server:
     return server
 
 
-def start_celery(env: dict, log_dir: Path, concurrency: int) -> Server:
-    # As docker-compose runs it, with the pool as wide as the machine.
+def start_celery(env: dict, log_dir: Path) -> Server:
+    # As docker-compose runs it: the pool's width is the settings' CELERY_WORKER_CONCURRENCY.
     server = _start(
         "celery",
         [
             sys.executable,
-            *shlex.split(
-                f"-m celery -A config worker -l info --concurrency {concurrency} "
-                f"--hostname bench-{os.getpid()}@%h"
-            ),
+            *shlex.split(f"-m celery -A config worker -l info --hostname bench-{os.getpid()}@%h"),
         ],
         env,
         log_dir,

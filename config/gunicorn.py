@@ -9,6 +9,10 @@ threads = 2
 timeout = 30
 # Recycle each worker after about a thousand requests, staggered so they do not restart together.
 max_requests = 1000
+# The app is loaded once, in the master (config/wsgi.py imports what requests would): workers,
+# new and recycled, are forked warm and share its memory. Nothing connects at import (database,
+# cache and broker connections open on first use, in the worker).
+preload_app = True
 max_requests_jitter = 100
 accesslog = "-"
 errorlog = "-"

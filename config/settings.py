@@ -149,6 +149,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # it holds a late-acknowledged message).
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Worker processes. A task mostly waits (Twilio is 100-300 ms away, then a commit), so the pool
+# is twice the machine's cores (at least 2, at most 8); docker-compose and the benchmark use
+# this default (docs/benchmarks.md: 2 processes on 2 cores left a third of the CPU idle).
+CELERY_WORKER_CONCURRENCY = env.int(
+    "CELERY_WORKER_CONCURRENCY", default=min(8, max(2, 2 * (os.cpu_count() or 1)))
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"

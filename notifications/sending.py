@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from bookings.models import BookingEvent, BookingStatus
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=2)
 SWEEP_BATCH = 500
 #: Texts Twilio took are recorded (one transaction) after this many, and at the end of a batch.
-RECORD_EVERY = 10
+RECORD_EVERY = 25
 
 
 @dataclass(frozen=True)
@@ -221,23 +221,40 @@ def _accepted(message: Message, *, provider_id: str, kept_body: str) -> None:
 
 
 def _record_accepted(taken: list[tuple[Message, str, str]]) -> None:
-    """Texts Twilio took: their SIDs, kept bodies and a history entry each, in one commit."""
+    """Texts Twilio took: their SIDs (and kept bodies, where a link was masked) in one UPDATE,
+    and a history entry each, in one commit."""
     now = timezone.now()
-    for message, provider_id, kept_body in taken:
-        message.provider_id, message.sent_at, message.body = provider_id, now, kept_body
-        message.updated_at = now
+    sids = Case(
+        *(When(pk=m.pk, then=Value(sid)) for m, sid, _ in taken),
+        default=F("provider_id"),
+        output_field=Message._meta.get_field("provider_id"),
+    )
+    changed = [(m, kept) for m, _, kept in taken if kept != m.body]
+    bodies = {}
+    if changed:
+        kept_bodies = (When(pk=m.pk, then=Value(kept)) for m, kept in changed)
+        bodies["body"] = Case(
+            *kept_bodies, default=F("body"), output_field=Message._meta.get_field("body")
+        )
     messages = [message for message, _, _ in taken]
     with transaction.atomic():
-        Message.objects.bulk_update(messages, ["provider_id", "sent_at", "body", "updated_at"])
-        # A delivery receipt may already have moved one on; only those still being sent become
-        # "queued".
-        Message.objects.filter(pk__in=[m.pk for m in messages], status=Status.SENDING).update(
-            status=Status.QUEUED
+        Message.objects.filter(pk__in=[m.pk for m in messages]).update(
+            provider_id=sids,
+            sent_at=now,
+            updated_at=now,
+            # A delivery receipt may already have moved one on; only those still being sent
+            # become "queued".
+            status=Case(
+                When(status=Status.SENDING, then=Value(Status.QUEUED)), default=F("status")
+            ),
+            **bodies,
         )
         BookingEvent.objects.bulk_create(
             [services._event(message, f"{message.channel}_sent") for message in messages]
         )
-    for message in messages:
+    for message, provider_id, kept_body in taken:
+        message.provider_id, message.body = provider_id, kept_body
+        message.sent_at = message.updated_at = now
         if message.status == Status.SENDING:
             message.status = Status.QUEUED
 

@@ -44,6 +44,6 @@ fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(RUN) pytest tests/security/test_schema_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)
 
 # The hot paths against their physical limits (docs/benchmarks.md), on the local PostgreSQL and
-# Redis: about ten minutes; BENCH_SCALE=0.05 for a one-minute try.
+# Redis: about five minutes; BENCH_SCALE=0.05 for a one-minute try.
 bench: install
 	$(RUN) python -m bench.run

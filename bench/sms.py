@@ -6,9 +6,10 @@ cancels them) and each gets its stand-down SMS in the outbox, worded by the app'
 
 Ours: the time from handing the message ids to Celery as the app does after a commit
 (`notifications.services.enqueue`: `send_messages` tasks of 25 through Redis) until the last
-of them is accepted by the fake Twilio, with the worker pool as wide as the machine (2): each
-task claims its rows, re-checks that each text is still wanted (the booking, the opt-out
-ledger), posts it with the twilio SDK, and records the provider's id and a history entry.
+of them is accepted by the fake Twilio, with the worker pool as deployed
+(CELERY_WORKER_CONCURRENCY, twice the cores by default): each task claims its rows,
+re-checks that each text is still wanted (the booking, the opt-out ledger), posts it with the
+twilio SDK, and records the provider's id and a history entry.
 The limit: one process posting the same texts, to the same numbers, with the same SDK call
 (`notifications.twilio_client.send_sms`, its connection kept) to the same fake Twilio, one
 after another. The fake's delivery callbacks are off for both.

@@ -216,9 +216,17 @@ class OpeningHoursForm(GovukFormMixin, FieldsPerInstanceForm):
     def clean(self):
         cleaned = super().clean()
         periods: list[tuple[int, time, time]] = []
-        for day, day_name in Weekday.choices:
-            if cleaned.get(f"{day}_open"):
-                periods += [(day, o, c) for o, c in self._clean_day(cleaned, day, f"{day_name}s")]
+        open_days = [(day, name) for day, name in Weekday.choices if cleaned.get(f"{day}_open")]
+        for day, day_name in open_days:
+            periods += [(day, o, c) for o, c in self._clean_day(cleaned, day, f"{day_name}s")]
+        if not open_days:
+            # Closed every day is never what a suite manager means by saving this form (an
+            # empty form, say): it would silently stop every new booking.
+            self.add_error(
+                "0_open",
+                "Tick at least one day the suite opens. To stop bookings for a while, add a "
+                "closure; to stop them for good, ask an admin to make the suite inactive",
+            )
         cleaned["periods"] = periods
         return cleaned
 

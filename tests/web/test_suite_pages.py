@@ -205,6 +205,18 @@ def test_an_open_day_needs_its_times(clock, suite, suite_manager):
     assert hours(suite)[1] == (1, "08:30", "17:30")
 
 
+def test_a_suite_cannot_be_saved_as_closed_every_day(clock, suite, suite_manager):
+    before = hours(suite)
+
+    response = signed_in(suite_manager).post(f"/suites/{suite.pk}/hours/", {})
+
+    assert response.status_code == 200
+    assert "There is a problem" in text(response)
+    assert "Tick at least one day the suite opens" in text(response)
+    assert 'href="#id_0_open"' in response.content.decode()
+    assert hours(suite) == before
+
+
 def test_an_admin_may_change_any_forces_suite(clock, kent, admin_user):
     kent_suite = SuiteFactory(force=kent)
     response = signed_in(admin_user).post(f"/suites/{kent_suite.pk}/hours/", week_form(**{"4": []}))

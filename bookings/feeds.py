@@ -205,16 +205,18 @@ def calendar_name(token: FeedToken) -> str:
 
 def feed_version(*, token: FeedToken, window: FeedWindow) -> FeedVersion:
     """What the feed's body depends on, hashed: the subject, the day, the feed settings and,
-    for the bookings in it, how many there are and when they (and the hearings, suites and
-    witnesses their text comes from) last changed."""
+    for the bookings in it, how many there are and when they (and the hearings, courts, suites
+    and witnesses their text comes from) last changed."""
     stats = feed_bookings(token=token, window=window).aggregate(
         count=Count("id"),
+        # before `hearing`, which would otherwise name the aggregate, not the relation
+        court=Max("hearing__court__updated_at"),
         booking=Max("updated_at"),
         hearing=Max("hearing__updated_at"),
         suite=Max("suite__updated_at"),
         witness=Max("witness__updated_at"),
     )
-    changes = [stats[key] for key in ("booking", "hearing", "suite", "witness")]
+    changes = [stats[key] for key in ("booking", "hearing", "court", "suite", "witness")]
     parts = [
         FEED_FORMAT_VERSION,
         token.scope,

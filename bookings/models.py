@@ -25,6 +25,8 @@ class Court(models.Model):
     longitude = models.DecimalField(max_digits=8, decimal_places=5)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
+    # Feeds' ETags follow it: events carry the court's name and address.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -436,6 +436,19 @@ def test_the_etag_changes_when_the_day_rolls_over_or_the_suite_is_renamed(
     assert fetch(secret, If_None_Match=renamed["ETag"]).status_code == 200
 
 
+def test_a_suites_feed_changes_when_a_court_in_it_is_renamed(clock, court, hearing, suite, officer):
+    book(hearing, officer, suite)
+    secret = subscribe(FeedScope.SUITE, suite)
+    etag = fetch(secret)["ETag"]
+
+    court.name = "Brighton and Hove Magistrates' Court"
+    court.save()
+    renamed = fetch(secret, If_None_Match=etag)
+
+    assert renamed.status_code == 200
+    assert "Brighton and Hove Magistrates' Court" in unfolded(renamed)
+
+
 def test_head_gives_the_same_headers_as_get_and_no_body(clock, court, hearing, suite, officer):
     book(hearing, officer, suite)
     secret = subscribe(FeedScope.COURT, court)

@@ -863,6 +863,9 @@ def suite_closure_add(
 
     from .selectors import available_suites
 
+    # The suite's lock (see _lock_suites_and_witnesses): a booking being made for it now either
+    # commits first, and is caught below, or waits, and then meets the closure in its checks.
+    [suite], _ = _lock_suites_and_witnesses([suite.pk], [])
     closure = closure_create(suite=suite, starts_at=starts_at, ends_at=ends_at, reason=reason)
     caught = Booking.objects.filter(
         suite=suite,

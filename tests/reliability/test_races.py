@@ -545,3 +545,46 @@ def test_writes_left_waiting_on_a_booking_that_rolls_back_make_one_booking_and_c
     assert retried == []
     if on_postgres:
         assert deadlocks_broken() == deadlocks_before
+
+
+def test_a_closure_added_while_a_booking_is_being_made_catches_it(
+    live_server, clock, court, sussex, suite_manager
+):
+    """A suite manager closes a suite while a scheduler's booking in it is being made: the
+    closure waits for the booking (the suite's lock) and then flags it, rather than committing
+    first unaware of it and leaving a booking in a closed suite that nobody is told about."""
+    from rest_framework.authtoken.models import Token
+
+    from tests.reliability.conftest import Api
+
+    manager = Api(live_server.url, Token.objects.create(user=suite_manager).key)
+    suite = SuiteFactory(force=sussex)
+    hearing = HearingFactory(court=court)
+    reply = {}
+    closing = Thread(
+        target=lambda: reply.setdefault(
+            "reply",
+            manager.send(
+                "POST",
+                f"/api/v1/suites/{suite.pk}/closures/",
+                {
+                    "starts_at": "2027-03-24T08:00:00Z",
+                    "ends_at": "2027-03-24T18:00:00Z",
+                    "reason": "Burst pipe",
+                },
+            ),
+        )
+    )
+    # given: this test's transaction is making a booking in the suite that day
+    with transaction.atomic():
+        booking = services.booking_create(
+            actor=None, hearing=hearing, witness=WitnessFactory(force=sussex), suite=suite
+        )
+        # when: the closure is added before the booking commits
+        closing.start()
+        _wait_until_blocked("the closure to wait for the booking")
+    closing.join(timeout=30)
+
+    # then: the closure stands and the booking in it is on the attention list
+    assert reply["reply"].status_code == 201, reply["reply"].text
+    assert booking.flags.filter(kind="suite_closed", resolved_at=None).exists()

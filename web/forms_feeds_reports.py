@@ -6,6 +6,7 @@ last word."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from django import forms
@@ -55,10 +56,15 @@ class FeedTokenForm(GovukFormMixin, forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    # Names this copy of the form, so that sending it again (reloading the page that showed
+    # the new address) is recognised instead of making a second feed.
+    form_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not self.is_bound:
+            self.initial["form_id"] = secrets.token_urlsafe(16)
         subjects = {
             FeedScope.COURT: feed_subjects(user=user, scope=FeedScope.COURT).order_by("name"),
             FeedScope.SUITE: feed_subjects(user=user, scope=FeedScope.SUITE).order_by(

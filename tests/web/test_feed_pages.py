@@ -83,7 +83,30 @@ def test_the_address_is_never_in_a_redirect_or_a_get(clock, court, court_user):
 
     assert response.status_code == 200  # not a redirect to a page holding the secret
     assert "Location" not in response
-    assert not any("feed" in key for key, _value in client.session.items())
+    secret = FEED_URL.findall(response.content.decode())[0].removeprefix("/feeds/")
+    secret = secret.removesuffix(".ics")
+    assert not any(secret in str(value) for value in client.session.values())
+
+
+def test_reloading_the_page_with_the_address_makes_no_second_feed(clock, court, court_user):
+    client = signed_in(court_user)
+    form_id = re.search(r'name="form_id" value="([^"]+)"', client.get(PAGE).content.decode())[1]
+    fields = {"scope": "court", "court": court.pk, "label": "List office", "form_id": form_id}
+
+    made = client.post(PAGE, fields)
+    # when: the browser sends the same form again (a reload of the reply)
+    again = client.post(PAGE, fields, follow=True)
+
+    assert made.status_code == 200 and FEED_URL.search(made.content.decode())
+    assert FeedToken.objects.count() == 1
+    assert again.redirect_chain == [(PAGE, 302)]
+    assert "That feed was already made, and its address shown once" in text(again)
+    assert not FEED_URL.search(again.content.decode())
+    # a fresh copy of the form still makes another
+    fresh = re.search(r'name="form_id" value="([^"]+)"', again.content.decode())[1]
+    assert fresh != form_id
+    assert client.post(PAGE, {**fields, "form_id": fresh}).status_code == 200
+    assert FeedToken.objects.count() == 2
 
 
 def test_revoking_a_feed_makes_its_address_a_404(clock, court, court_user):

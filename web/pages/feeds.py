@@ -89,12 +89,26 @@ def _list_page(request, form: FeedTokenForm, *, status: int = 200):
     )
 
 
+SENT_FORMS_KEY = "feed_forms_sent"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def feed_list(request):
     """The user's feeds, and the form to make one. A made feed's address is the POST's reply."""
     if request.method != "POST":
         return _list_page(request, FeedTokenForm(user=request.user))
+    form_id = request.POST.get("form_id", "")
+    sent = request.session.get(SENT_FORMS_KEY, [])
+    if form_id and form_id in sent:
+        # The same form again (the page with the address was reloaded): no second feed. The
+        # address was shown once; the list has the feed, to keep or to revoke.
+        messages.info(
+            request,
+            "That feed was already made, and its address shown once. If you did not copy "
+            "it, revoke the feed below and make a new one.",
+        )
+        return redirect("web:feeds")
     form = FeedTokenForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
@@ -108,6 +122,8 @@ def feed_list(request):
         except DomainError as error:
             form.add_error(data["scope"] if data["scope"] in form.fields else None, error.detail)
         else:
+            # Only the form's id is kept (the last few), never anything of the address.
+            request.session[SENT_FORMS_KEY] = [*sent, form_id][-20:] if form_id else sent
             response = render(
                 request,
                 "web/feed_created.html",

@@ -68,7 +68,7 @@ def _unwanted(message: Message, opted_out: set[str]) -> str | None:
     if message.channel == Channel.SMS and (
         booking.witness.sms_opt_out or message.recipient in opted_out
     ):
-        return "The number replied STOP, so no texts are sent to it."
+        return services.OPTED_OUT
     return None
 
 

@@ -177,7 +177,7 @@ POST   /bookings/{booking}/attention/{flag}/resolve/     302  302   302|404  302
 GET    /suites/                                          302  200   200      200      200      200      200
 GET    /suites/{suite}/                                  302  200   200      200      200      200      200
 GET    /suites/{suite}/hours/                            302  200   403      403      200|403  403      403
-POST   /suites/{suite}/hours/                            302  302   403      403      302|403  403      403      empty
+POST   /suites/{suite}/hours/                            302  200   403      403      200|403  403      403      empty
 GET    /suites/{suite}/closures/                         302  200   200      200      200      200      200
 POST   /suites/{suite}/closures/                         302  200   403      403      200|403  403      403      empty
 GET    /suites/{suite}/closures/{closure}/remove/        302  200   403      403      200|403  403      403

@@ -342,6 +342,7 @@ def load_reference_data(conn: psycopg.Connection, now: datetime) -> World:
                     "longitude": round(lon - 0.05 * c, 5),
                     "contact_email": f"listing@{code}-{c + 1}.courts.example",
                     "contact_phone": "",
+                    "updated_at": now,
                 }
             )
             world.courts[force].append(len(courts))

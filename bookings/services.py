@@ -224,8 +224,10 @@ def _window_after_relist(
     booking: Booking, hearing: Hearing, starts_at: datetime, ends_at: datetime
 ):
     """A booking for the whole hearing takes the whole new slot; a phased booking (morning or
-    afternoon) keeps its place relative to the start. A booking that could not follow an
-    earlier relist is placed from where it should have gone then, not where it was left."""
+    afternoon) keeps its place relative to the start, pulled back to end with the slot when the
+    new slot is shorter (and cut to the slot when it is longer than all of it). A booking that
+    could not follow an earlier relist is placed from where it should have gone then, not
+    where it was left."""
     current = (booking.starts_at, booking.ends_at)
     pending = next(
         (f for f in booking.flags.all() if f.kind == AttentionKind.RELIST_CONFLICT), None
@@ -238,7 +240,11 @@ def _window_after_relist(
     if current == (hearing.starts_at, hearing.ends_at):
         return starts_at, ends_at
     shift = starts_at - hearing.starts_at
-    return current[0] + shift, current[1] + shift
+    moved_from, moved_until = current[0] + shift, current[1] + shift
+    if moved_until > ends_at:
+        length = min(moved_until - moved_from, ends_at - starts_at)
+        moved_from, moved_until = ends_at - length, ends_at
+    return moved_from, moved_until
 
 
 @transaction.atomic

@@ -239,6 +239,31 @@ def test_a_phased_afternoon_booking_keeps_its_place_when_the_hearing_moves(
     )
 
 
+def test_a_phased_booking_stays_inside_a_shorter_relisted_slot(clock, court, suite, officer):
+    # given: the afternoon part of a 10:00-16:30 hearing
+    hearing = HearingFactory(
+        court=court, starts_at=london(2027, 3, 24, 10), ends_at=london(2027, 3, 24, 16, 30)
+    )
+    booking = book(
+        hearing, officer, suite, starts_at=london(2027, 3, 24, 14), ends_at=london(2027, 3, 24, 15)
+    )
+
+    # when: the hearing is relisted for the next morning only, 10:00-12:00
+    services.hearing_relist(
+        actor=None,
+        hearing=hearing,
+        starts_at=london(2027, 3, 25, 10),
+        ends_at=london(2027, 3, 25, 12),
+    )
+
+    # then: the hour keeps its length and ends with the new slot, not at 15:00 after it
+    booking.refresh_from_db()
+    assert (booking.starts_at, booking.ends_at) == (
+        london(2027, 3, 25, 11),
+        london(2027, 3, 25, 12),
+    )
+
+
 def test_a_police_officer_needs_a_collar_number(sussex):
     with pytest.raises(DomainError) as refused:
         services.witness_create(full_name="PC Nobody", witness_type="police_officer", force=sussex)

@@ -27,7 +27,7 @@ from bookings.rules import LONDON, local
 
 from . import links, services, texts, twilio_client
 from .calendar import invite_calendar, invite_text
-from .models import Channel, Kind, Message, SmsOptOut, Status
+from .models import Channel, Kind, Message, Status
 
 logger = logging.getLogger(__name__)
 
@@ -101,15 +101,8 @@ def _load(message_id: int) -> Message:
 
 
 def _opted_out(messages: list[Message]) -> set[str]:
-    """The numbers among these texts' that have replied STOP (the opt-out ledger)."""
-    phones = {m.recipient for m in messages if m.channel == Channel.SMS}
-    if not phones:
-        return set()
-    return set(
-        SmsOptOut.objects.filter(phone__in=phones, is_opted_out=True).values_list(
-            "phone", flat=True
-        )
-    )
+    """The numbers among these texts' that have replied STOP."""
+    return services.opted_out_numbers({m.recipient for m in messages if m.channel == Channel.SMS})
 
 
 def message_send(*, message_id: int) -> Outcome:

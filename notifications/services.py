@@ -46,8 +46,16 @@ def _hhmm(value: str) -> time:
     return time(int(hours), int(minutes))
 
 
+def opted_out_numbers(phones: set[str]) -> set[str]:
+    """The numbers among `phones` that have replied STOP (the opt-out ledger), in one query."""
+    if not phones:
+        return set()
+    ledger = SmsOptOut.objects.filter(phone__in=phones, is_opted_out=True)
+    return set(ledger.values_list("phone", flat=True))
+
+
 def is_opted_out(phone: str) -> bool:
-    return SmsOptOut.objects.filter(phone=phone, is_opted_out=True).exists()
+    return phone in opted_out_numbers({phone})
 
 
 def _working_days_before(day, count: int):

@@ -215,31 +215,20 @@ def test_relisting_moves_bookings_that_fit_and_flags_those_that_do_not(clock, co
     assert flag.resolved_at is None
 
 
-def test_a_phased_afternoon_booking_keeps_its_place_when_the_hearing_moves(
-    clock, court, suite, officer
+@pytest.mark.parametrize(
+    ("new_slot", "expected"),
+    [
+        # the same hours the next day: the afternoon hour keeps its place
+        ((london(2027, 3, 25, 10), london(2027, 3, 25, 16, 30)), (14, 15)),
+        # the next morning only, 10:00-12:00: the hour keeps its length and ends with the slot,
+        # not at 15:00 after it
+        ((london(2027, 3, 25, 10), london(2027, 3, 25, 12)), (11, 12)),
+    ],
+    ids=["same hours", "shorter slot"],
+)
+def test_a_phased_afternoon_booking_follows_its_relisted_hearing(
+    clock, court, suite, officer, new_slot, expected
 ):
-    hearing = HearingFactory(
-        court=court, starts_at=london(2027, 3, 24, 10), ends_at=london(2027, 3, 24, 16, 30)
-    )
-    booking = book(
-        hearing, officer, suite, starts_at=london(2027, 3, 24, 14), ends_at=london(2027, 3, 24, 15)
-    )
-
-    services.hearing_relist(
-        actor=None,
-        hearing=hearing,
-        starts_at=london(2027, 3, 25, 10),
-        ends_at=london(2027, 3, 25, 16, 30),
-    )
-
-    booking.refresh_from_db()
-    assert (booking.starts_at, booking.ends_at) == (
-        london(2027, 3, 25, 14),
-        london(2027, 3, 25, 15),
-    )
-
-
-def test_a_phased_booking_stays_inside_a_shorter_relisted_slot(clock, court, suite, officer):
     # given: the afternoon part of a 10:00-16:30 hearing
     hearing = HearingFactory(
         court=court, starts_at=london(2027, 3, 24, 10), ends_at=london(2027, 3, 24, 16, 30)
@@ -248,19 +237,12 @@ def test_a_phased_booking_stays_inside_a_shorter_relisted_slot(clock, court, sui
         hearing, officer, suite, starts_at=london(2027, 3, 24, 14), ends_at=london(2027, 3, 24, 15)
     )
 
-    # when: the hearing is relisted for the next morning only, 10:00-12:00
-    services.hearing_relist(
-        actor=None,
-        hearing=hearing,
-        starts_at=london(2027, 3, 25, 10),
-        ends_at=london(2027, 3, 25, 12),
-    )
+    services.hearing_relist(actor=None, hearing=hearing, starts_at=new_slot[0], ends_at=new_slot[1])
 
-    # then: the hour keeps its length and ends with the new slot, not at 15:00 after it
     booking.refresh_from_db()
     assert (booking.starts_at, booking.ends_at) == (
-        london(2027, 3, 25, 11),
-        london(2027, 3, 25, 12),
+        london(2027, 3, 25, expected[0]),
+        london(2027, 3, 25, expected[1]),
     )
 
 

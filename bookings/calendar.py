@@ -74,10 +74,13 @@ def booking_event(
     location: str | None,
     stamp: datetime | None = None,
     cancelled: bool | None = None,
+    sequence: int | None = None,
 ) -> icalendar.Event:
+    """The booking as one event. SEQUENCE is the booking's version unless given (an invite
+    carries the notice version it was written for)."""
     event = icalendar.Event()
     event.add("uid", booking_uid(booking))
-    event.add("sequence", booking.version)
+    event.add("sequence", booking.version if sequence is None else sequence)
     event.add("dtstamp", (stamp or timezone.now()).astimezone(UTC))
     event.add("created", booking.created_at)
     event.add("last-modified", booking.updated_at)

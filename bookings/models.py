@@ -180,7 +180,14 @@ class Booking(models.Model):
     interpreter_language = models.CharField(max_length=40, blank=True)
     notes = models.TextField(blank=True, help_text="For staff only; never sent to anyone.")
     version = models.PositiveIntegerField(
-        default=1, help_text="Rises with every change; calendar invites use it as SEQUENCE."
+        default=1, help_text="Rises with every change: two racing changes cannot both apply."
+    )
+    notice_version = models.PositiveIntegerField(
+        default=1,
+        help_text="The version the witness and the calendars are told about: set when the "
+        "booking is made, moved or cancelled, and left alone by changes nobody is told about "
+        "(notes, special measures, check-in), so those never overtake news still on its way. "
+        "Messages are written for it, and invites carry it as SEQUENCE.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -346,11 +346,15 @@ def witness_create(
 
 @transaction.atomic
 def witness_update(*, witness: Witness, **fields) -> Witness:
+    """Change a witness's details. Messages still waiting go to the new number or address
+    (the sender reads them when it sends), and a new number's opt-out state is the ledger's."""
     for name, value in fields.items():
         setattr(witness, name, value)
     rules.check_witness_fields(witness.witness_type, witness.collar_number)
     if witness.anonymised_at is not None:
         raise Conflict("witness_anonymised", "This witness's details were anonymised.")
+    if "phone" in fields:
+        witness.sms_opt_out = bool(witness.phone) and notify.is_opted_out(str(witness.phone))
     witness.save()
     return witness
 
@@ -520,7 +524,8 @@ def _require_status(booking: Booking, allowed, action: str) -> None:
 
 @transaction.atomic
 def booking_update_details(*, actor: User | None, booking: Booking, **details) -> Booking:
-    """Special measures and staff notes: no effect on the schedule."""
+    """Special measures and staff notes: no effect on the schedule, and nothing the witness
+    is told, so news still on its way to them (a confirmation) goes as it was."""
     changes = _diff(booking, details)
     if not changes:
         return booking
@@ -571,6 +576,7 @@ def booking_reschedule(
         occupied_from=occupied_from,
         occupied_until=occupied_until,
         witness_confirmed_at=None,
+        notice_version=F("version") + 1,  # news: the witness and the calendars are told
     )
     # Moving the booking is what a relist conflict or a closure asked for.
     AttentionFlag.objects.filter(
@@ -603,6 +609,7 @@ def booking_cancel(*, actor: User | None, booking: Booking, reason: str) -> Book
         status=BookingStatus.CANCELLED,
         cancellation_reason=reason[:200],
         cancelled_at=timezone.now(),
+        notice_version=F("version") + 1,  # news: the witness is stood down
     )
     AttentionFlag.objects.filter(booking=booking, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=actor

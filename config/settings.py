@@ -170,6 +170,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Evidence suites <bookings@localhost>")
+# Seconds each step of talking to the mail server may take. Without it a mail server that
+# stops answering holds a worker (and its claims on the outbox) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # --- Notifications: SMS (Twilio), email invites, reminders, the witness page -----------------
 # The service's public address: SMS links and the URL Twilio signs its webhooks with (set it to

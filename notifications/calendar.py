@@ -12,6 +12,7 @@ from django.conf import settings
 from bookings.calendar import booking_event, booking_uid, location_text, new_calendar
 from bookings.models import Booking, BookingStatus, WitnessType
 from bookings.rules import local
+from evidence_suites.models import Suite
 
 __all__ = ["booking_uid", "invite_calendar", "invite_text"]
 
@@ -23,9 +24,14 @@ def _address(value: str, name: str | None = None) -> icalendar.vCalAddress:
     return address
 
 
-def invite_text(booking: Booking, audience: str, *, cancelled: bool = False) -> tuple[str, str]:
-    """The summary and description of an invite, written for who receives it."""
-    suite, hearing = booking.suite, booking.hearing
+def invite_text(
+    booking: Booking, audience: str, *, cancelled: bool = False, suite: Suite | None = None
+) -> tuple[str, str]:
+    """The summary and description of an invite, written for who receives it. `suite` is the
+    suite a suite's invite is for, when that is one the booking has moved away from."""
+    hearing = booking.hearing
+    left = suite is not None and suite.pk != booking.suite_id
+    suite = suite or booking.suite
     arrive = local(booking.starts_at - timedelta(minutes=suite.turnaround_minutes))
     if audience == "suite":
         summary = f"Video link {booking.reference}: {hearing.court.name}"
@@ -48,27 +54,40 @@ def invite_text(booking: Booking, audience: str, *, cancelled: bool = False) -> 
         lines.append(f"Booking reference: {booking.reference}.")
     contact = suite.contact_phone or settings.WITNESS_CARE_PHONE
     lines.append(f"Questions: {contact}.")
-    if cancelled or booking.status == BookingStatus.CANCELLED:
+    if left:
+        summary = f"Cancelled: {summary}"
+        lines.insert(0, f"This booking has moved away from {suite.name}: it is not needed there.")
+    elif cancelled or booking.status == BookingStatus.CANCELLED:
         summary = f"Cancelled: {summary}"
         lines.insert(0, "This booking is cancelled: you are not needed.")
     return summary, "\n".join(lines)
 
 
 def invite_calendar(
-    booking: Booking, *, audience: str, attendee: str, cancelled: bool = False
+    booking: Booking,
+    *,
+    audience: str,
+    attendee: str,
+    cancelled: bool = False,
+    sequence: int | None = None,
+    suite: Suite | None = None,
 ) -> tuple[str, bytes]:
     """An iTIP invite for one attendee: (method, the .ics bytes). `cancelled` sends a CANCEL
-    for a booking that goes on elsewhere (to the suite it moved away from)."""
+    for a booking that goes on elsewhere (to the suite it moved away from, given as `suite`).
+    `sequence` is the notice version the invite was written for: a CANCEL that arrives after a
+    newer REQUEST (the booking came back) carries the older SEQUENCE, so calendars ignore it."""
     cancelled = cancelled or booking.status == BookingStatus.CANCELLED
     method = "CANCEL" if cancelled else "REQUEST"
     calendar = new_calendar(method=method)
-    summary, description = invite_text(booking, audience, cancelled=cancelled)
+    summary, description = invite_text(booking, audience, cancelled=cancelled, suite=suite)
+    left = suite is not None and suite.pk != booking.suite_id
     event = booking_event(
         booking,
         summary=summary,
         description=description,
-        location=location_text(booking),
+        location=suite.name if left else location_text(booking),
         cancelled=cancelled,
+        sequence=booking.notice_version if sequence is None else sequence,
     )
     organiser_name, organiser_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     event.add("organizer", _address(organiser_email, organiser_name or None))

@@ -60,7 +60,21 @@ class Message(models.Model):
     booking_version = models.PositiveIntegerField()
     channel = models.CharField(max_length=5, choices=Channel.choices)
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.WITNESS)
-    recipient = models.CharField(max_length=254, help_text="E.164 number or email address.")
+    recipient = models.CharField(
+        max_length=254,
+        help_text="E.164 number or email address: the one it went to once sent (resolved at "
+        "send time from the witness's or suite's current details), the one it would go to "
+        "before.",
+    )
+    suite = models.ForeignKey(
+        "evidence_suites.Suite",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For an invite to a suite: the suite it is for (a suite the booking moved "
+        "away from gets its CANCEL).",
+    )
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(
         help_text="The text as sent. The witness link is shown masked: its secret is never "
@@ -72,7 +86,14 @@ class Message(models.Model):
     provider_id = models.CharField(max_length=64, blank=True, db_index=True)
     error_code = models.CharField(max_length=10, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker sending it last renewed its claim."
+    )
+    claim_token = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="Which worker's claim this is: a worker sends only while its token is here.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)

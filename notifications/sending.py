@@ -3,15 +3,18 @@ the mail server, and record what happened. Safe to run twice for the same messag
 run can claim it, and a claim left by a crashed worker is recovered by asking Twilio whether
 the message went out before sending it again.
 
-Messages go in batches (a collapsed court list stands down hundreds of witnesses at once): the
-claim, the load and the opt-out lookup are made once for the batch, and the texts Twilio took
-are recorded together every few sends. A worker that stops half-way leaves its unrecorded
-texts claimed, and recovery finds them at Twilio rather than sending them twice."""
+Messages go in batches (a collapsed court list stands down hundreds of witnesses at once): one
+claim for the batch, renewed as it goes, and the texts Twilio took are recorded together every
+few sends. Each message is read afresh immediately before it goes (its claim, its booking, the
+witness's current number and the opt-out ledger), so what changed while the batch waited is
+honoured. A worker that stops half-way leaves its unrecorded texts claimed, and recovery finds
+them at Twilio rather than sending them twice."""
 
 from __future__ import annotations
 
 import logging
 import random
+import secrets
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +22,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 
 from bookings.models import BookingEvent, BookingStatus
@@ -27,11 +30,15 @@ from bookings.rules import LONDON, local
 
 from . import links, services, texts, twilio_client
 from .calendar import invite_calendar, invite_text
-from .models import Channel, Kind, Message, Status
+from .models import Audience, Channel, Kind, Message, SmsOptOut, Status
 
 logger = logging.getLogger(__name__)
 
-#: A claim older than this belongs to a worker that died mid-send.
+#: A worker renews the claims of the batch it is working through at least this often...
+CLAIM_RENEW_EVERY = timedelta(seconds=10)
+#: ...so a claim not renewed for this long belongs to a worker that stopped mid-send. The
+#: system check `notifications.E001` keeps it longer than a renewal gap plus the slowest send
+#: the timeouts allow, so the sweep never takes a claim from a live worker.
 STALE_CLAIM = timedelta(minutes=2)
 SWEEP_BATCH = 500
 #: Texts Twilio took are recorded (one transaction) after this many, and at the end of a batch.
@@ -41,7 +48,8 @@ RECORD_EVERY = 25
 @dataclass(frozen=True)
 class Outcome:
     result: str
-    retry_in: int | None = None  # seconds, for a transient failure
+    retry_in: int | None = None  # seconds, for a failure that will be retried
+    transient: bool = False  # the provider or the mail server failed, not the message
 
 
 def _in_quiet_hours(moment: datetime) -> datetime | None:
@@ -56,43 +64,100 @@ def _in_quiet_hours(moment: datetime) -> datetime | None:
     return datetime.combine(day, end, tzinfo=LONDON)
 
 
-def _unwanted(message: Message, opted_out: set[str]) -> str | None:
+def _recipient(message: Message) -> str:
+    """Where the message goes now: the witness's current number or address, or the current
+    address of the suite the invite is for."""
+    witness = message.booking.witness
+    if message.channel == Channel.SMS:
+        return str(witness.phone) if witness.phone else ""
+    if message.audience == Audience.WITNESS:
+        return witness.email
+    return (message.suite or message.booking.suite).contact_email
+
+
+def _unwanted(message: Message) -> str | None:
+    """Why a claimed message must not go now, judged on the state read just before sending."""
     booking = message.booking
     if message.kind != Kind.CANCELLATION:
         if booking.status == BookingStatus.CANCELLED:
             return "The booking was cancelled."
-        if booking.version != message.booking_version:
+        if booking.notice_version != message.booking_version:
             return "Overtaken by a later change to the booking."
+    elif (
+        message.audience == Audience.SUITE
+        and message.suite_id == booking.suite_id
+        and message.booking_version < booking.notice_version
+    ):
+        return "The booking came back to this suite: its newer invite stands."
     if message.kind in services.REMINDER_KINDS and booking.status != BookingStatus.CONFIRMED:
         return "The witness has already arrived or the booking has ended."
-    if message.channel == Channel.SMS and (
-        booking.witness.sms_opt_out or message.recipient in opted_out
-    ):
-        return services.OPTED_OUT
+    if message.channel == Channel.SMS:
+        if not booking.witness.phone:
+            return "The witness has no mobile number now."
+        if booking.witness.sms_opt_out or message.opted_out:
+            return services.OPTED_OUT
+    elif not _recipient(message):
+        return "There is no email address to send it to now."
     return None
 
 
-def _claim(message_ids: list[int]) -> list[int]:
+def _claim(message_ids: list[int], token: str = "") -> list[int]:
     """The messages this run may send, in the order asked: those still pending and due, now
-    marked as being sent. Rows another worker is claiming at this moment are skipped, not
-    waited for (on SQLite, BEGIN IMMEDIATE makes the whole claim one writer's)."""
-    now = timezone.now()
+    marked as being sent under this run's token. Rows another worker is claiming at this
+    moment are skipped, not waited for (on SQLite, BEGIN IMMEDIATE makes the whole claim one
+    writer's). So is a message while another to the same audience about the same booking is
+    being sent: a stand-down never overtakes the confirmation a worker is still handing over,
+    it follows it (the sweep hands it over once that one is done)."""
+    now, token = timezone.now(), token or secrets.token_hex(16)
+    in_flight = Message.objects.filter(
+        booking_id=OuterRef("booking_id"),
+        channel=OuterRef("channel"),
+        audience=OuterRef("audience"),
+        status=Status.SENDING,
+    )
     with transaction.atomic():
         claimable = set(
             Message.objects.filter(pk__in=message_ids, status=Status.PENDING, not_before__lte=now)
+            .exclude(Exists(in_flight))
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)
         )
         if claimable:
             Message.objects.filter(pk__in=claimable).update(
-                status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+                status=Status.SENDING,
+                claimed_at=now,
+                claim_token=token,
+                attempts=F("attempts") + 1,
+                updated_at=now,
             )
     return [message_id for message_id in dict.fromkeys(message_ids) if message_id in claimable]
 
 
+class _Lease:
+    """A batch's claims, renewed as the batch goes: however slow the provider, a live worker's
+    claims never look stale to the sweep."""
+
+    def __init__(self, token: str, message_ids: list[int]):
+        self.token, self.message_ids = token, message_ids
+        self.renewed = timezone.now()
+
+    def renew_if_due(self) -> None:
+        now = timezone.now()
+        if now - self.renewed < CLAIM_RENEW_EVERY:
+            return
+        Message.objects.filter(
+            pk__in=self.message_ids, status=Status.SENDING, claim_token=self.token
+        ).update(claimed_at=now)
+        self.renewed = now
+
+
 def _loaded():
     return Message.objects.select_related(
-        "booking__suite", "booking__witness", "booking__hearing__court"
+        "booking__suite", "booking__witness", "booking__hearing__court", "suite"
+    ).annotate(
+        opted_out=Exists(
+            SmsOptOut.objects.filter(phone=OuterRef("booking__witness__phone"), is_opted_out=True)
+        )
     )
 
 
@@ -100,9 +165,11 @@ def _load(message_id: int) -> Message:
     return _loaded().get(pk=message_id)
 
 
-def _opted_out(messages: list[Message]) -> set[str]:
-    """The numbers among these texts' that have replied STOP."""
-    return services.opted_out_numbers({m.recipient for m in messages if m.channel == Channel.SMS})
+def _held(message_id: int, token: str) -> Message | None:
+    """The message, its booking and its witness as they are this moment, if this run still
+    holds its claim: read immediately before sending, so a cancellation, a move or a new number
+    committed while the batch waited is honoured."""
+    return _loaded().filter(pk=message_id, status=Status.SENDING, claim_token=token).first()
 
 
 def message_send(*, message_id: int) -> Outcome:
@@ -115,26 +182,36 @@ def messages_send(*, message_ids: list[int]) -> dict[int, Outcome]:
 
     When Twilio fails for one text (down, timing out, asking us to back off), the batch's
     remaining texts are not tried: they are put back to be retried with it, so an outage costs
-    one timeout per batch rather than one per text."""
+    one timeout per batch rather than one per text. Anything else that goes wrong with one
+    message stays with that message: it is retried, up to MESSAGE_MAX_ATTEMPTS in all, then
+    failed and flagged, and the rest of the batch goes on."""
     outcomes = {message_id: Outcome("not_claimed") for message_id in message_ids}
-    claimed = _claim(message_ids)
+    token = secrets.token_hex(16)
+    claimed = _claim(message_ids, token)
     if not claimed:
         return outcomes
-    found = _loaded().in_bulk(claimed)
-    messages = [found[message_id] for message_id in claimed]
-    opted_out = _opted_out(messages)
+    lease = _Lease(token, claimed)
     taken: list[tuple[Message, str, str]] = []  # texts Twilio took, not yet recorded
     twilio_down: Outcome | None = None
     try:
-        for message in messages:
-            if twilio_down is not None and message.channel == Channel.SMS:
-                outcomes[message.pk] = _put_back(message, twilio_down)
+        for message_id in claimed:
+            lease.renew_if_due()
+            message = _held(message_id, token)
+            if message is None:  # recovered by the sweep: no longer this run's to send
+                outcomes[message_id] = Outcome("claim_lost")
                 continue
-            outcome, sent = _deliver(message, opted_out)
-            outcomes[message.pk] = outcome
+            if twilio_down is not None and message.channel == Channel.SMS:
+                outcomes[message_id] = _put_back(message, twilio_down)
+                continue
+            try:
+                outcome, sent = _deliver(message)
+            except Exception as error:  # a fault of this message's, not the batch's
+                logger.exception("Message %s could not be sent", message.pk)
+                outcome, sent = _retry_later(message, error), None
+            outcomes[message_id] = outcome
             if sent is not None:
                 taken.append(sent)
-            if outcome.result == "retrying" and message.channel == Channel.SMS:
+            if outcome.transient and message.channel == Channel.SMS:
                 twilio_down = outcome
             if len(taken) >= RECORD_EVERY:
                 _record_accepted(taken)
@@ -147,19 +224,19 @@ def messages_send(*, message_ids: list[int]) -> dict[int, Outcome]:
     return outcomes
 
 
-def _deliver(
-    message: Message, opted_out: set[str]
-) -> tuple[Outcome, tuple[Message, str, str] | None]:
+def _deliver(message: Message) -> tuple[Outcome, tuple[Message, str, str] | None]:
     """One claimed message: suppressed, held, sent or failed. A text Twilio took comes back
     with its provider id and kept body, to be recorded with others."""
-    reason = _unwanted(message, opted_out)
+    reason = _unwanted(message)
     if reason:
         services._suppress(message, reason)
         return Outcome("suppressed"), None
     if message.kind in services.REMINDER_KINDS:
         quiet_until = _in_quiet_hours(timezone.now())
         if quiet_until:
-            _release(message, not_before=quiet_until, detail="Held until quiet hours end.")
+            _release(
+                message, not_before=quiet_until, detail="Held until quiet hours end.", tried=False
+            )
             return Outcome("deferred"), None
     try:
         if message.channel == Channel.SMS:
@@ -175,7 +252,7 @@ def _deliver(
         _fail(message, code="smtp", detail=str(refusal)[:200])
         return Outcome("failed"), None
     except (twilio_client.TransientSmsError, smtplib.SMTPException, OSError) as error:
-        return _retry_later(message, error), None
+        return _retry_later(message, error, transient=True), None
     return Outcome("sent"), None
 
 
@@ -194,18 +271,27 @@ def _status_callback(message: Message) -> str:
     return f"{settings.PUBLIC_BASE_URL}/webhooks/twilio/status/?message={message.pk}"
 
 
+def _addressed(message: Message) -> str:
+    """Record, before trying, where this attempt goes (the current number or address): a
+    recovery after a crash asks Twilio about that number, and staff see where it went."""
+    recipient = _recipient(message)
+    if recipient != message.recipient:
+        Message.objects.filter(pk=message.pk).update(recipient=recipient)
+        message.recipient = recipient
+    return recipient
+
+
 def _send_sms(message: Message) -> tuple[str, str]:
     """Hand the text to Twilio; its message SID and the body as it is kept."""
     text, kept = _rendered_sms(message)
     if message.attempts > 1:
         # An earlier attempt may have reached Twilio though no answer came back (a timeout):
-        # ask before sending the same text again.
+        # ask, about the number that attempt went to, before sending the same text again.
         found = twilio_client.find_sent(to=message.recipient, body=text, since=message.created_at)
         if found is not None:
             return found.sid, kept
-    sent = twilio_client.send_sms(
-        to=message.recipient, body=text, status_callback=_status_callback(message)
-    )
+    to = _addressed(message)
+    sent = twilio_client.send_sms(to=to, body=text, status_callback=_status_callback(message))
     return sent.sid, kept
 
 
@@ -256,15 +342,23 @@ def _send_email(message: Message) -> None:
     booking = message.booking
     # A CANCELLATION email about a live booking goes to a suite the booking moved away from.
     cancelled = message.kind == Kind.CANCELLATION
+    to = _addressed(message)
+    suite = message.suite if message.audience == Audience.SUITE else None
     method, ics = invite_calendar(
-        booking, audience=message.audience, attendee=message.recipient, cancelled=cancelled
+        booking,
+        audience=message.audience,
+        attendee=to,
+        cancelled=cancelled,
+        sequence=message.booking_version,
+        suite=suite,
     )
-    summary, description = invite_text(booking, message.audience, cancelled=cancelled)
+    summary, description = invite_text(booking, message.audience, cancelled=cancelled, suite=suite)
     email = EmailMultiAlternatives(
-        subject=summary,
+        # A header is one line, whatever the names in it hold.
+        subject=" ".join(summary.split()),
         body=description,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.recipient],
+        to=[to],
     )
     # The calendar part says its iTIP method, as RFC 6047 asks; clients act on it.
     email.attach_alternative(ics.decode(), f"text/calendar; method={method}")
@@ -278,11 +372,20 @@ def _send_email(message: Message) -> None:
     services._record(message, "email_sent")
 
 
-def _release(message: Message, *, not_before: datetime, detail: str) -> None:
-    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+def _release(
+    message: Message, *, not_before: datetime, detail: str, tried: bool = True, token: str = ""
+) -> None:
+    """Back to pending, due at `not_before`; not counted as an attempt unless it was `tried`.
+    With `token`, only while that claim still holds it."""
+    held = Message.objects.filter(pk=message.pk, status=Status.SENDING)
+    if token:
+        held = held.filter(claim_token=token)
+    held.update(
         status=Status.PENDING,
         not_before=not_before,
         status_detail=detail,
+        claim_token="",
+        attempts=F("attempts") if tried else F("attempts") - 1,
         updated_at=timezone.now(),
     )
 
@@ -290,36 +393,38 @@ def _release(message: Message, *, not_before: datetime, detail: str) -> None:
 def _put_back(message: Message, like: Outcome) -> Outcome:
     """A text not tried because Twilio failed for an earlier one in its batch: back to pending,
     due when that one is retried, and not counted as an attempt."""
-    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
-        status=Status.PENDING,
+    _release(
+        message,
         not_before=timezone.now() + timedelta(seconds=like.retry_in),
-        attempts=F("attempts") - 1,
-        status_detail="Will retry: Twilio failed for an earlier text.",
-        updated_at=timezone.now(),
+        detail="Will retry: Twilio failed for an earlier text.",
+        tried=False,
     )
     return Outcome("retrying", retry_in=like.retry_in)
 
 
-def _retry_later(message: Message, error: Exception) -> Outcome:
+def _retry_later(message: Message, error: Exception, *, transient: bool = False) -> Outcome:
+    """Try again later, with backoff; after MESSAGE_MAX_ATTEMPTS, failed and flagged."""
     if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
-        _fail(message, code="gave_up", detail=f"No answer after {message.attempts} attempts.")
+        _fail(message, code="gave_up", detail=f"Not sent after {message.attempts} attempts.")
         return Outcome("failed")
     # Exponential backoff with jitter, from 15 s up to 15 min.
     delay = min(15 * 2 ** (message.attempts - 1), 900)
     delay = int(delay * random.uniform(0.8, 1.2))
+    # The error's own words only for the provider's and mail server's errors; anything else
+    # is our fault, and its text may hold a name or a number.
+    why = str(error)[:150] if transient else f"an error in this service ({type(error).__name__})"
     _release(
-        message,
-        not_before=timezone.now() + timedelta(seconds=delay),
-        detail=f"Will retry: {str(error)[:150]}",
+        message, not_before=timezone.now() + timedelta(seconds=delay), detail=f"Will retry: {why}"
     )
-    logger.info("Message %s: transient failure, retry in %ss", message.pk, delay)
-    return Outcome("retrying", retry_in=delay)
+    logger.info("Message %s: not sent, retry in %ss", message.pk, delay)
+    return Outcome("retrying", retry_in=delay, transient=transient)
 
 
 def _fail(message: Message, *, code: str, detail: str) -> None:
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(
             status=Status.FAILED,
+            claim_token="",
             error_code=code[:10],
             status_detail=detail[:200],
             updated_at=timezone.now(),
@@ -330,23 +435,32 @@ def _fail(message: Message, *, code: str, detail: str) -> None:
 
 
 def message_recover(*, message_id: int) -> str:
-    """A claim left by a worker that died. If Twilio already took the text, record that;
-    otherwise put the message back to be sent."""
+    """A claim left by a worker that stopped. If Twilio already took the text (at the number
+    the attempt went to), record that; otherwise put the message back to be sent, or, once it
+    has had all its attempts, fail it and flag the booking."""
     message = _load(message_id)
-    if message.status != Status.SENDING:
+    if message.status != Status.SENDING or timezone.now() - message.claimed_at < STALE_CLAIM:
         return "not_stale"
-    if message.channel == Channel.SMS and message.claimed_at:
+    if message.channel == Channel.SMS and message.recipient:
         text, kept = _rendered_sms(message)
         try:
             found = twilio_client.find_sent(
-                to=message.recipient, body=text, since=message.claimed_at
+                to=message.recipient, body=text, since=message.created_at
             )
         except (twilio_client.TransientSmsError, twilio_client.PermanentSmsError):
             return "unknown"  # ask again at the next sweep
         if found is not None:
             _accepted(message, provider_id=found.sid, kept_body=kept)
             return "was_sent"
-    _release(message, not_before=timezone.now(), detail="Recovered after a worker stopped.")
+    if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
+        _fail(message, code="gave_up", detail=f"Not sent after {message.attempts} attempts.")
+        return "failed"
+    _release(
+        message,
+        not_before=timezone.now(),
+        detail="Recovered after a worker stopped.",
+        token=message.claim_token,
+    )
     return "released"
 
 

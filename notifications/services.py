@@ -92,16 +92,21 @@ def _unsaved(
     not_before: datetime,
     *,
     body: str = "",
+    suite: Suite | None = None,
 ) -> Message:
+    """A message about the booking as the witness is to be told of it now (its notice version).
+    `recipient` is where it would go today; the sender sends to the witness's or the suite's
+    details as they are when it goes, and records that."""
     return Message(
         booking=booking,
         kind=kind,
-        booking_version=booking.version,
+        booking_version=booking.notice_version,
         channel=channel,
         audience=audience,
         recipient=recipient,
         body=body,
         not_before=not_before,
+        suite=suite if audience == Audience.SUITE else None,
     )
 
 
@@ -126,7 +131,15 @@ def _planned(booking: Booking, news: dict[str, datetime]) -> list[Message]:
         ):
             if address:
                 planned.append(
-                    _unsaved(booking, kind, Channel.EMAIL, audience, address, not_before)
+                    _unsaved(
+                        booking,
+                        kind,
+                        Channel.EMAIL,
+                        audience,
+                        address,
+                        not_before,
+                        suite=booking.suite,
+                    )
                 )
     return planned
 
@@ -147,7 +160,7 @@ def _written(booking: Booking, planned: list[Message]) -> list[Message]:
 
     already = Message.objects.filter(
         booking=booking,
-        booking_version=booking.version,
+        booking_version=booking.notice_version,
         kind__in={message.kind for message in planned},
     )
     existing = {key(message): message for message in already}
@@ -166,11 +179,15 @@ def _written(booking: Booking, planned: list[Message]) -> list[Message]:
 
 
 def _withdraw_pending(booking: Booking, reason: str) -> None:
-    """Messages about an earlier version that have not gone yet will not go (a reminder for
-    the old time, a confirmation overtaken by a change)."""
+    """News about an earlier notice version that has not gone yet will not go (a reminder for
+    the old time, a confirmation overtaken by a change). A CANCEL is never withdrawn: the suite
+    a booking left must hear of it however quickly the booking moves on again (its SEQUENCE
+    is its own version's, so one arriving late cannot undo a newer invite)."""
     Message.objects.filter(
-        booking=booking, status=Status.PENDING, booking_version__lt=booking.version
-    ).update(status=Status.SUPPRESSED, status_detail=reason, updated_at=timezone.now())
+        booking=booking, status=Status.PENDING, booking_version__lt=booking.notice_version
+    ).exclude(kind=Kind.CANCELLATION).update(
+        status=Status.SUPPRESSED, status_detail=reason, updated_at=timezone.now()
+    )
 
 
 def _suppress(message: Message, reason: str) -> None:
@@ -239,6 +256,7 @@ def booking_changed(*, booking: Booking, previous_suite: Suite | None = None) ->
                 Audience.SUITE,
                 left_behind,
                 timezone.now(),
+                suite=previous_suite,
             )
         )
     messages = _written(booking, planned)
@@ -248,8 +266,11 @@ def booking_changed(*, booking: Booking, previous_suite: Suite | None = None) ->
 
 def booking_cancelled(*, booking: Booking) -> list[Message]:
     """Stand the witness down: a text, and CANCEL invites so calendars drop the event. Nothing
-    still waiting about this booking (reminders included) will be sent."""
-    Message.objects.filter(booking=booking, status=Status.PENDING).update(
+    else still waiting about this booking (reminders included) will be sent; CANCELs already
+    waiting (for suites it moved away from) still go."""
+    Message.objects.filter(booking=booking, status=Status.PENDING).exclude(
+        kind=Kind.CANCELLATION
+    ).update(
         status=Status.SUPPRESSED,
         status_detail="The booking was cancelled.",
         updated_at=timezone.now(),
@@ -324,14 +345,15 @@ def _event(message: Message, action: str):
 
 
 def _flag_failure(message: Message) -> None:
+    """Every message that will not arrive puts its booking on the attention list: somebody
+    must tell the witness, or the suite, another way."""
     from bookings.services import attention_flag_raise
 
-    if message.audience != Audience.WITNESS:
-        return
+    to = "" if message.audience == Audience.WITNESS else " to the suite"
     attention_flag_raise(
         booking=message.booking,
         kind="message_failed",
-        detail=f"{message.get_kind_display()} {message.get_channel_display()} could not be "
+        detail=f"{message.get_kind_display()} {message.get_channel_display()}{to} could not be "
         f"delivered{f' (error {message.error_code})' if message.error_code else ''}.",
         data={"message": message.pk, "error_code": message.error_code},
     )
@@ -353,7 +375,11 @@ def opt_out_set(*, phone: str, opted_out: bool, keyword: str) -> None:
     )
     Witness.objects.filter(phone=phone).update(sms_opt_out=opted_out, updated_at=timezone.now())
     if opted_out:
-        Message.objects.filter(channel=Channel.SMS, recipient=phone, status=Status.PENDING).update(
+        # Texts go to the witness's number as it is when they are sent: those waiting for
+        # every witness who has this number now.
+        Message.objects.filter(
+            channel=Channel.SMS, booking__witness__phone=phone, status=Status.PENDING
+        ).update(
             status=Status.SUPPRESSED,
             status_detail=OPTED_OUT,
             updated_at=timezone.now(),

@@ -13,18 +13,20 @@ from django.utils.timezone import localtime
 from phonenumber_field.modelfields import PhoneNumberField
 
 from config.db import PostgresExclusionConstraint, TsTzRange
+from config.validators import no_control_characters, no_control_characters_but_line_breaks
 from evidence_suites.models import Force, Suite
 
 
 class Court(models.Model):
     code = models.SlugField(max_length=30, unique=True)
-    name = models.CharField(max_length=120)
-    address = models.TextField()
-    postcode = models.CharField(max_length=10)
+    # The name goes into invites' subjects and texts; the rest is refused the same way.
+    name = models.CharField(max_length=120, validators=[no_control_characters])
+    address = models.TextField(validators=[no_control_characters_but_line_breaks])
+    postcode = models.CharField(max_length=10, validators=[no_control_characters])
     latitude = models.DecimalField(max_digits=8, decimal_places=5)
     longitude = models.DecimalField(max_digits=8, decimal_places=5)
     contact_email = models.EmailField(blank=True)
-    contact_phone = models.CharField(max_length=30, blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True, validators=[no_control_characters])
     # Feeds' ETags follow it: events carry the court's name and address.
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,10 +58,12 @@ class Hearing(models.Model):
 
     court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="hearings")
     case_reference = models.CharField(
-        max_length=20, help_text="The case's unique reference number (URN), e.g. 47AB1234523."
+        max_length=20,
+        validators=[no_control_characters],
+        help_text="The case's unique reference number (URN), e.g. 47AB1234523.",
     )
     hearing_type = models.CharField(max_length=20, choices=HearingType.choices)
-    courtroom = models.CharField(max_length=30, blank=True)
+    courtroom = models.CharField(max_length=30, blank=True, validators=[no_control_characters])
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(
@@ -92,7 +96,7 @@ class WitnessType(models.TextChoices):
 class Witness(models.Model):
     """A person who gives evidence. Personal data: kept minimal, anonymised after the hearing."""
 
-    full_name = models.CharField(max_length=120)
+    full_name = models.CharField(max_length=120, validators=[no_control_characters])
     witness_type = models.CharField(max_length=20, choices=WitnessType.choices)
     force = models.ForeignKey(
         Force,
@@ -101,7 +105,7 @@ class Witness(models.Model):
         help_text="The force that looks after this witness (the officer's own force, or the "
         "force whose witness care unit is in touch with a civilian).",
     )
-    collar_number = models.CharField(max_length=20, blank=True)
+    collar_number = models.CharField(max_length=20, blank=True, validators=[no_control_characters])
     phone = PhoneNumberField(blank=True, help_text="Stored in E.164, e.g. +447700900123.")
     email = models.EmailField(blank=True)
     sms_opt_out = models.BooleanField(

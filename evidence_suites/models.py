@@ -6,11 +6,12 @@ from django.db.models import F, Q
 from django.utils.timezone import localtime
 
 from config.db import PostgresExclusionConstraint, TsTzRange
+from config.validators import no_control_characters, no_control_characters_but_line_breaks
 
 
 class Force(models.Model):
     code = models.SlugField(max_length=20, unique=True, help_text="Short code, e.g. 'sussex'.")
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[no_control_characters])
 
     class Meta:
         ordering = ["name"]
@@ -23,12 +24,15 @@ class Suite(models.Model):
     """A room with live-link kit from which a witness gives evidence to a court."""
 
     code = models.SlugField(max_length=30, unique=True)
+    # The name, address and contact number are copied into texts, email subjects and invites.
     name = models.CharField(
-        max_length=120, help_text="The public name; this is what a witness's SMS shows."
+        max_length=120,
+        validators=[no_control_characters],
+        help_text="The public name; this is what a witness's SMS shows.",
     )
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="suites")
-    address = models.TextField()
-    postcode = models.CharField(max_length=10)
+    address = models.TextField(validators=[no_control_characters_but_line_breaks])
+    postcode = models.CharField(max_length=10, validators=[no_control_characters])
     latitude = models.DecimalField(max_digits=8, decimal_places=5)
     longitude = models.DecimalField(max_digits=8, decimal_places=5)
     capacity = models.PositiveSmallIntegerField(
@@ -45,10 +49,14 @@ class Suite(models.Model):
         help_text="Set-up before and turnaround after every booking, kept free of other bookings.",
     )
     kit_notes = models.TextField(
-        blank=True, help_text="Live-link kit, e.g. 'CVP, document camera'."
+        blank=True,
+        validators=[no_control_characters_but_line_breaks],
+        help_text="Live-link kit, e.g. 'CVP, document camera'.",
     )
-    accessibility_notes = models.TextField(blank=True)
-    contact_phone = models.CharField(max_length=30, blank=True)
+    accessibility_notes = models.TextField(
+        blank=True, validators=[no_control_characters_but_line_breaks]
+    )
+    contact_phone = models.CharField(max_length=30, blank=True, validators=[no_control_characters])
     contact_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from accounts.models import Role
 from config.api import ModelSerializer, OffsetDateTimeField
+from config.validators import no_control_characters
 
 from .models import Closure, Force, OpeningHours, Suite
 
@@ -11,7 +12,11 @@ class ForceSerializer(ModelSerializer):
     class Meta:
         model = Force
         fields = ["id", "code", "name"]
-        extra_kwargs = {"code": {"validators": []}, "name": {"validators": []}}
+        # Uniqueness is the service's to refuse (as a 409); the name's own rules still hold.
+        extra_kwargs = {
+            "code": {"validators": []},
+            "name": {"validators": [no_control_characters]},
+        }
 
 
 @extend_schema_field(

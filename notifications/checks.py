@@ -34,6 +34,7 @@ def stale_claim_outlasts_a_send(app_configs, **kwargs):
             )
         ]
     gap = CLAIM_RENEW_EVERY.total_seconds() + slowest_send_seconds()
+    room = STALE_CLAIM.total_seconds() - CLAIM_RENEW_EVERY.total_seconds()
     if gap >= STALE_CLAIM.total_seconds():
         return [
             Error(
@@ -41,7 +42,7 @@ def stale_claim_outlasts_a_send(app_configs, **kwargs):
                 f"stale-claim period: one send may take {gap:.0f} s between claim renewals, "
                 f"and claims count as stale after {STALE_CLAIM.total_seconds():.0f} s.",
                 hint=f"Keep {TWILIO_EXCHANGES} x TWILIO_TIMEOUT_SECONDS and {SMTP_EXCHANGES} x "
-                f"EMAIL_TIMEOUT under {STALE_CLAIM.total_seconds() - CLAIM_RENEW_EVERY.total_seconds():.0f} s.",
+                f"EMAIL_TIMEOUT under {room:.0f} s.",
                 id="notifications.E001",
             )
         ]

@@ -57,7 +57,14 @@ class Message(models.Model):
         "bookings.Booking", on_delete=models.CASCADE, related_name="messages"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    booking_version = models.PositiveIntegerField()
+    booking_version = models.PositiveIntegerField(
+        help_text="The booking's notice version this message is news of."
+    )
+    copy = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="0 for the news as first written; 1, 2… when it is sent again to a witness's "
+        "new number or address.",
+    )
     channel = models.CharField(max_length=5, choices=Channel.choices)
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.WITNESS)
     recipient = models.CharField(
@@ -103,7 +110,7 @@ class Message(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["booking", "kind", "booking_version", "channel", "audience"],
+                fields=["booking", "kind", "booking_version", "channel", "audience", "copy"],
                 name="message_once_per_booking_version",
             ),
         ]

@@ -75,6 +75,24 @@ def _recipient(message: Message) -> str:
     return (message.suite or message.booking.suite).contact_email
 
 
+def _already_there(message: Message) -> bool:
+    """Whether this news (sent again after a change of number or address) already reached the
+    witness's number or address as it is now: they changed it back before this copy went."""
+    return (
+        Message.objects.filter(
+            booking_id=message.booking_id,
+            kind=message.kind,
+            booking_version=message.booking_version,
+            channel=message.channel,
+            audience=message.audience,
+            recipient=_recipient(message),
+            status__in=services.GONE_STATUSES,
+        )
+        .exclude(pk=message.pk)
+        .exists()
+    )
+
+
 def _unwanted(message: Message) -> str | None:
     """Why a claimed message must not go now, judged on the state read just before sending."""
     booking = message.booking
@@ -98,6 +116,8 @@ def _unwanted(message: Message) -> str | None:
             return services.OPTED_OUT
     elif not _recipient(message):
         return "There is no email address to send it to now."
+    if message.copy and _already_there(message):
+        return "The witness's number or address has had this news already."
     return None
 
 

@@ -282,6 +282,66 @@ def booking_cancelled(*, booking: Booking) -> list[Message]:
     return messages
 
 
+#: The news of a booking's time and place (reminders repeat it; they are not news).
+NEWS_KINDS = (Kind.CONFIRMATION, Kind.CHANGE)
+#: A message in one of these has gone to the provider or the mail server.
+GONE_STATUSES = (Status.QUEUED, Status.SENT, Status.DELIVERED, Status.UNDELIVERED, Status.FAILED)
+
+
+def witness_contact_changed(*, witness: Witness, channels: set[str]) -> list[Message]:
+    """A witness's number (`sms`) or email address (`email`) changed. What is still waiting
+    goes to the new one (the sender reads it when it sends). For each booking still ahead whose
+    latest news (its confirmation or its latest change) already went elsewhere, or never went
+    for want of a number, that news is written again for the new one, once: the witness hears
+    where to be at the number or address they have now."""
+    now = timezone.now()
+    bookings = list(
+        Booking.objects.filter(
+            witness=witness, status=BookingStatus.CONFIRMED, ends_at__gt=now
+        ).select_related("suite", "hearing__court", "witness")
+    )
+    if not bookings or not channels:
+        return []
+    news: dict[tuple[int, str], list[Message]] = {}
+    for message in Message.objects.filter(
+        booking__in=bookings, kind__in=NEWS_KINDS, audience=Audience.WITNESS, channel__in=channels
+    ):
+        news.setdefault((message.booking_id, message.channel), []).append(message)
+    addresses = {
+        Channel.SMS: str(witness.phone) if witness.phone else "",
+        Channel.EMAIL: witness.email,
+    }
+    planned = []
+    for booking in bookings:
+        for channel in channels:
+            address = addresses[channel]
+            told = [
+                m
+                for m in news.get((booking.pk, channel), [])
+                if m.booking_version == booking.notice_version
+            ]
+            if not address or any(m.status in (Status.PENDING, Status.SENDING) for m in told):
+                continue  # nowhere to send it, or it has yet to go (and goes to `address`)
+            if any(m.recipient == address and m.status in GONE_STATUSES for m in told):
+                continue  # this number or address has it already
+            kind = told[0].kind if told else Kind.CONFIRMATION
+            body = texts.sms_text(booking, kind).body if channel == Channel.SMS else ""
+            message = _unsaved(booking, kind, channel, Audience.WITNESS, address, now, body=body)
+            message.copy = max((m.copy for m in told), default=-1) + 1
+            planned.append(message)
+    if not planned:
+        return []
+    opted_out = addresses[Channel.SMS] and (
+        witness.sms_opt_out or is_opted_out(addresses[Channel.SMS])
+    )
+    for message in planned:
+        if message.channel == Channel.SMS and opted_out:
+            message.status, message.status_detail = Status.SUPPRESSED, OPTED_OUT
+    Message.objects.bulk_create(planned)
+    _dispatch_after_commit(planned)
+    return planned
+
+
 # --- What Twilio tells us --------------------------------------------------------------------
 
 TWILIO_STATUS = {

@@ -25,6 +25,7 @@ from bookings.models import (
 from bookings.phone import e164, is_acceptable
 from bookings.rules import LONDON, local
 from config.errors import DomainError
+from config.validators import NoControlCharactersValidator
 
 from .forms import GovukFormMixin
 
@@ -195,6 +196,16 @@ def add_refusal(form: forms.Form, refusal: DomainError, field_map: dict[str, str
 # --- Book a witness, step 1: hearing, witness and time ---------------------------------------
 
 
+def one_line(what: str) -> list[NoControlCharactersValidator]:
+    """The models' refusal of control characters, for a plain form's field (a `forms.Form`
+    does not run model validators), in the page's words."""
+    return [
+        NoControlCharactersValidator(
+            message=f"Enter {what} on one line, without tabs or other hidden characters"
+        )
+    ]
+
+
 class BookStartForm(GovukFormMixin, forms.Form):
     """Choose a listed hearing or add one, choose a witness or add one, and optionally narrow
     the time. `hearings` and `witnesses` are the querysets the user may choose from."""
@@ -206,6 +217,7 @@ class BookStartForm(GovukFormMixin, forms.Form):
     hearing_case_reference = forms.CharField(
         max_length=20,
         required=False,
+        validators=one_line("the case reference"),
         label="Case reference (URN)",
         help_text="For example, 47SS1234523",
     )
@@ -217,6 +229,7 @@ class BookStartForm(GovukFormMixin, forms.Form):
     hearing_courtroom = forms.CharField(
         max_length=30,
         required=False,
+        validators=one_line("the courtroom"),
         label="Courtroom (optional)",
         help_text="For example, Court 1",
     )
@@ -237,7 +250,12 @@ class BookStartForm(GovukFormMixin, forms.Form):
     )
 
     witness = forms.CharField(error_messages={"required": "Choose a witness, or add one"})
-    witness_full_name = forms.CharField(max_length=120, required=False, label="Full name")
+    witness_full_name = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Full name",
+        validators=one_line("the witness's full name"),
+    )
     witness_type = forms.ChoiceField(
         choices=[("", "Choose the type of witness"), *WitnessType.choices],
         required=False,
@@ -253,6 +271,7 @@ class BookStartForm(GovukFormMixin, forms.Form):
     witness_collar_number = forms.CharField(
         max_length=20,
         required=False,
+        validators=one_line("the collar number"),
         label="Collar number",
         help_text="Police officers only",
     )

@@ -68,7 +68,9 @@ DELIVERY_ERRORS = {
     30007: "Message filtered",
     30008: "Unknown error",
 }
-FAULTS = {"429", "500", "503", "timeout", "21211", "21610"}
+# "lost_answer": the message is taken, then the connection drops before the answer (a timeout
+# after accepting, without the wait): only asking Twilio tells the sender that it went.
+FAULTS = {"429", "500", "503", "timeout", "lost_answer", "21211", "21610"}
 TRANSIENT_FAULTS = ("429", "500", "timeout")
 HTTP_FAULTS = {
     "429": (429, 20429, "Too Many Requests"),
@@ -697,6 +699,9 @@ class _Handler(BaseHTTPRequestHandler):
             if self.fake._stopped.wait(self.fake.switches.timeout_seconds):
                 return
         status, payload = self.fake.create(form, fault)
+        if fault == "lost_answer":
+            self.close_connection = True  # taken, and the answer never arrives
+            return
         self._json(status, payload)
 
     def _list(self, query: str) -> None:

@@ -117,6 +117,15 @@ def admin_user(db):
     return UserFactory(username="admin", role=Role.ADMIN, force=None, is_superuser=True)
 
 
+@pytest.fixture
+def admin_browser(client, admin_user):
+    """The Django admin, signed in as `createuser --role admin` makes an admin (staff too)."""
+    admin_user.is_staff = True
+    admin_user.save(update_fields=["is_staff"])
+    client.force_login(admin_user)
+    return client
+
+
 def _client_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings import services
-from evidence_suites.models import Closure, OpeningHours, Suite
+from evidence_suites.models import Closure, Force, OpeningHours, Suite
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +186,92 @@ def test_opening_hours_that_make_no_sense_are_a_400_and_keep_the_old_hours(
     assert response.status_code == 400, response.content
     assert field in response.json()["fields"], response.json()
     assert _hours(suite) == before
+
+
+# --- Text that goes into texts, email subjects and invites: no control characters -------------
+
+NEW_SUITE = {
+    "code": "hove",
+    "name": "Hove Police Station",
+    "address": "Holland Road\nHove",
+    "postcode": "BN3 1JR",
+    "latitude": 50.8302,
+    "longitude": -0.1722,
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("name", "Hove\nPolice Station", id="line-break-in-name"),
+        pytest.param("name", "Hove\r\nSubject: hello", id="header-in-name"),
+        pytest.param("name", "Hove\u2028Police Station", id="line-separator-in-name"),
+        pytest.param("postcode", "BN3\t1JR", id="tab-in-postcode"),
+        pytest.param("contact_phone", "01273\n470101", id="line-break-in-contact-phone"),
+        pytest.param("address", "Holland Road\tHove", id="tab-in-address"),
+        pytest.param("address", "Holland Road\x1b[2JHove", id="escape-in-address"),
+        pytest.param("address", "Holland Road\rHove", id="lone-carriage-return-in-address"),
+    ],
+)
+def test_a_new_suite_whose_text_holds_a_control_character_is_refused_naming_the_field(
+    api_as, suite_manager, sussex, field, value
+):
+    response = api_as(suite_manager).post(
+        SUITES, {**NEW_SUITE, "force": sussex.pk, field: value}, format="json"
+    )
+
+    body = assert_error(response, 400, "invalid", fields=[field])
+    assert set(body["fields"]) == {field}
+    assert not Suite.objects.filter(code="hove").exists()
+
+
+def test_a_suite_name_with_a_line_break_is_refused_naming_the_field(api_as, suite_manager, suite):
+    response = api_as(suite_manager).patch(
+        f"{SUITES}{suite.pk}/", {"name": "Brighton\nPolice Station"}, format="json"
+    )
+
+    body = assert_error(response, 400, "invalid", fields=["name"])
+    assert body["fields"]["name"] == [
+        "Must be one line of text, without tabs or other control characters."
+    ]
+    suite.refresh_from_db()
+    assert suite.name == "Brighton Police Station"
+
+
+def test_a_suites_address_keeps_its_line_breaks(api_as, suite_manager, suite):
+    address = "John Street\r\nBrighton\nEast Sussex"
+
+    response = api_as(suite_manager).patch(
+        f"{SUITES}{suite.pk}/", {"address": address}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    suite.refresh_from_db()
+    assert suite.address == address
+
+
+def test_a_suites_address_with_a_tab_is_refused_and_keeps_the_old_address(
+    api_as, suite_manager, suite
+):
+    before = suite.address
+
+    response = api_as(suite_manager).patch(
+        f"{SUITES}{suite.pk}/", {"address": "John Street\tBrighton"}, format="json"
+    )
+
+    body = assert_error(response, 400, "invalid", fields=["address"])
+    assert "line breaks are fine" in body["fields"]["address"][0]
+    suite.refresh_from_db()
+    assert suite.address == before
+
+
+def test_a_new_force_whose_name_holds_a_line_break_is_refused(api_as, admin_user):
+    response = api_as(admin_user).post(
+        "/api/v1/forces/", {"code": "surrey", "name": "Surrey\nPolice"}, format="json"
+    )
+
+    assert_error(response, 400, "invalid", fields=["name"])
+    assert not Force.objects.filter(code="surrey").exists()
 
 
 # --- What a court user sees of a confidential suite -------------------------------------------

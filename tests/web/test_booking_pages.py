@@ -277,6 +277,42 @@ def test_step_one_says_what_is_missing_and_keeps_what_was_typed(clock, browser, 
     assert Hearing.objects.count() == 0 and Witness.objects.count() == 0
 
 
+def test_a_witness_name_or_case_reference_with_hidden_characters_is_refused_on_its_field(
+    clock, browser, court
+):
+    # given: a name pasted with a tab in it, and a reference with a line break in it
+    response = browser.post(
+        reverse("web:book"),
+        {
+            "hearing": "new",
+            "hearing_court": court.pk,
+            "hearing_case_reference": "47SS\n9999923",
+            "hearing_type": "trial",
+            "hearing_courtroom": "Court 3",
+            "hearing_date_day": "25",
+            "hearing_date_month": "3",
+            "hearing_date_year": "2027",
+            "hearing_starts": "14:00",
+            "hearing_ends": "16:30",
+            "witness": "new",
+            "witness_full_name": "Donna\tNoble",
+            "witness_type": "civilian",
+        },
+    )
+
+    # then: the error summary says what to fix and links to each field; nothing is added
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "There is a problem" in page
+    assert "Enter the witness's full name on one line, without tabs or other hidden characters" in (
+        page
+    )
+    assert "Enter the case reference on one line, without tabs or other hidden characters" in page
+    assert 'href="#id_witness_full_name"' in response.content.decode()
+    assert 'href="#id_hearing_case_reference"' in response.content.decode()
+    assert Hearing.objects.count() == 0 and Witness.objects.count() == 0
+
+
 def test_nothing_chosen_is_asked_for(clock, browser):
     response = browser.post(reverse("web:book"), {})
 

@@ -1,0 +1,607 @@
+"""A model of the outbox, hunted for counter-examples by Hypothesis.
+
+A scheduler books, moves, edits, cancels; a court vacates and relists; witnesses change their
+number, reply YES, NO, STOP, START; Twilio throttles, fails, takes a text and loses the answer,
+refuses a number; the mail server drops and refuses; a worker dies half-way through a batch;
+beat sweeps; the clock moves through reminders and quiet hours. Every step runs the real
+services and the real sender, through the real twilio SDK to the fake Twilio and through
+Django's mail backend. After every step, and after draining the outbox, the promises to
+witnesses and suites must hold, in their words:
+
+- every witness with a confirmed booking has received, at their current number, exactly one
+  text of its latest news (its confirmation or its latest change), and the last text they had
+  about it gives its current time and place; none about a booking after its stand-down;
+- no text ever went to a number that was not the witness's current number when it was sent,
+  nor to a number that had said STOP; no message was sent twice; a text the provider accepted
+  is never sent again;
+- every suite that held the booking ends with the right invite: REQUEST at the latest SEQUENCE
+  for the current suite, CANCEL for each suite it left (or all, once cancelled); the same for
+  the witness's email;
+- after draining nothing is pending or sending; every failed message has put its booking on
+  the attention list.
+
+CI runs a fixed number of examples (OUTBOX_MODEL_EXAMPLES, OUTBOX_MODEL_STEPS); `make soak`
+runs it long and prints what it covered.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+import time_machine
+import vobject
+from django.core import mail
+from django.test import TestCase
+from django.utils import timezone
+from collections import Counter
+
+from hypothesis import HealthCheck
+from hypothesis import event as hypothesis_event
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from bookings import services
+from bookings.calendar import booking_uid
+from bookings.models import (
+    AttentionFlag,
+    Booking,
+    BookingStatus,
+    Court,
+    Hearing,
+    Witness,
+)
+from bookings.rules import local
+from config.errors import DomainError
+from evidence_suites.models import Force, Suite
+from notifications import sending, twilio_client
+from notifications import services as notify
+from notifications.models import (
+    Audience,
+    Channel,
+    InboundSms,
+    Kind,
+    Message,
+    SmsOptOut,
+    Status,
+)
+from notifications.tasks import sweep_outbox
+from tests.factories import (
+    CourtFactory,
+    ForceFactory,
+    HearingFactory,
+    SuiteFactory,
+    WitnessFactory,
+    london,
+)
+from tests.notifications.mailbox import FaultyMailbox
+
+pytestmark = pytest.mark.django_db
+
+#: What the runs covered, printed by `make soak` (and with OUTBOX_MODEL_DEBUG set).
+COVERED: Counter[str] = Counter()
+
+
+def event(what: str) -> None:
+    COVERED[what] += 1
+    hypothesis_event(what)
+
+
+EXAMPLES = int(os.environ.get("OUTBOX_MODEL_EXAMPLES", "12"))
+STEPS = int(os.environ.get("OUTBOX_MODEL_STEPS", "30"))
+SOAK = bool(os.environ.get("OUTBOX_MODEL_SOAK"))
+
+WITNESSES, SUITES = 3, 3
+NEWS_KINDS = (Kind.CONFIRMATION, Kind.CHANGE)
+PROVIDER_FAULTS = ("429", "500", "503", "lost_answer", "21211", "21610")
+
+
+def number(witness: int, variant: int) -> str:
+    """Each witness's numbers are their own (Ofcom's drama range): a text's number says whose."""
+    return f"+4477009001{witness}{variant}"
+
+
+class Outbox(RuleBasedStateMachine):
+    fake = None  # the fake Twilio, set by the test
+
+    def __init__(self):
+        super().__init__()
+        self._clean_slate()
+        self.traveller = time_machine.travel(london(2027, 3, 22, 9), tick=False)
+        self.clock = self.traveller.start()
+        self.fake.reset()
+        self.fake.configure(callbacks_enabled=False)
+        self.fake.app_url = "http://127.0.0.1:9"  # replies are handed to the app below
+        mail.outbox = []
+        FaultyMailbox.faults = []
+        force = ForceFactory(code="model", name="Model Police")
+        court = CourtFactory(code="model-mc", name="Model Magistrates' Court")
+        self.hearings = [
+            HearingFactory(court=court, starts_at=london(2027, 3, day, 10)) for day in (24, 25)
+        ]
+        self.suites = [
+            SuiteFactory(force=force, code=f"model-{n}", contact_email=f"suite{n}@suites.example")
+            for n in range(SUITES)
+        ]
+        self.witnesses = [
+            WitnessFactory(force=force, phone=number(n, 0), email=f"witness{n}@mail.example")
+            for n in range(WITNESSES)
+        ]
+        self.next_variant = [1] * WITNESSES
+        self.bookings: list[int] = []
+        self.suites_held: dict[int, set[int]] = {}
+        self.news_due: dict[int, bool] = {}
+        self.notice_seen: dict[int, int] = {}
+        self.texts_checked = 0
+        self.opted_out_before: set[str] = set()
+
+    def teardown(self):
+        try:
+            self.drain(everything=True)
+            self.check_after_draining()
+            COVERED["examples"] += 1
+            COVERED["texts taken by Twilio"] += len(self.outbound())
+            COVERED["invites emailed"] += len(mail.outbox)
+            for status in self.mine().values_list("status", flat=True):
+                COVERED[f"message ended {status}"] += 1
+        finally:
+            self.traveller.stop()
+
+    @staticmethod
+    def _clean_slate():
+        Booking.objects.all().delete()  # with their messages, history, flags and links
+        for model in (Witness, Hearing, Court, Suite, Force, SmsOptOut, InboundSms):
+            model.objects.all().delete()
+
+    # --- Doing things ---------------------------------------------------------------------
+
+    @contextmanager
+    def committing(self, dispatch: bool):
+        """A change as a request makes it: on commit its messages go to a worker, unless the
+        broker is down (`dispatch` false), when they wait in the outbox for the sweep."""
+        with TestCase.captureOnCommitCallbacks(execute=dispatch):
+            yield
+        self.note_news()
+
+    def note_news(self):
+        """Which bookings' news is due to be told: any change to the notice version made while
+        the booking was still ahead."""
+        for pk, notice, ends_at in Booking.objects.filter(pk__in=self.bookings).values_list(
+            "pk", "notice_version", "ends_at"
+        ):
+            if self.notice_seen.get(pk) != notice:
+                self.notice_seen[pk] = notice
+                self.news_due[pk] = ends_at > timezone.now()
+
+    def booking(self, index: int) -> Booking | None:
+        if not self.bookings:
+            return None
+        return Booking.objects.get(pk=self.bookings[index % len(self.bookings)])
+
+    def attempt(self, change, name: str):
+        try:
+            change()
+            event(f"{name}: done")
+        except DomainError as refusal:
+            event(f"{name}: refused ({refusal.code})")
+
+    @rule(
+        w=st.integers(0, WITNESSES - 1),
+        s=st.integers(0, SUITES - 1),
+        h=st.integers(0, 1),
+        dispatch=st.booleans(),
+    )
+    def book(self, w, s, h, dispatch):
+        def change():
+            with self.committing(dispatch):
+                booking = services.booking_create(
+                    actor=None,
+                    hearing=Hearing.objects.get(pk=self.hearings[h].pk),
+                    witness=self.witnesses[w],
+                    suite=self.suites[s],
+                )
+            self.bookings.append(booking.pk)
+            self.suites_held[booking.pk] = {booking.suite_id}
+            self.note_news()
+
+        self.attempt(change, "book")
+
+    @precondition(lambda self: self.bookings)
+    @rule(b=st.integers(0, 20), s=st.integers(0, SUITES - 1), dispatch=st.booleans())
+    def move_to_another_suite(self, b, s, dispatch):
+        booking = self.booking(b)
+
+        def change():
+            with self.committing(dispatch):
+                moved = services.booking_reschedule(
+                    actor=None, booking=booking, suite=self.suites[s]
+                )
+            self.suites_held[moved.pk].add(moved.suite_id)
+
+        self.attempt(change, "move suite")
+
+    @precondition(lambda self: self.bookings)
+    @rule(b=st.integers(0, 20), minutes=st.sampled_from([-60, -30, 30, 60]), dispatch=st.booleans())
+    def move_to_another_time(self, b, minutes, dispatch):
+        booking = self.booking(b)
+        shift = timedelta(minutes=minutes)
+
+        def change():
+            with self.committing(dispatch):
+                services.booking_reschedule(
+                    actor=None,
+                    booking=booking,
+                    starts_at=booking.starts_at + shift,
+                    ends_at=booking.ends_at + shift,
+                )
+
+        self.attempt(change, "move time")
+
+    @precondition(lambda self: self.bookings)
+    @rule(
+        b=st.integers(0, 20),
+        note=st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=20),
+        dispatch=st.booleans(),
+    )
+    def edit_details(self, b, note, dispatch):
+        booking = self.booking(b)
+
+        def change():
+            with self.committing(dispatch):
+                services.booking_update_details(
+                    actor=None,
+                    booking=booking,
+                    notes=note,
+                    needs_supporter=not booking.needs_supporter,
+                )
+
+        self.attempt(change, "details")
+
+    @rule(
+        w=st.integers(0, WITNESSES - 1),
+        what=st.sampled_from(["phone", "email", "no phone"]),
+        dispatch=st.booleans(),
+    )
+    def change_contact(self, w, what, dispatch):
+        witness = Witness.objects.get(pk=self.witnesses[w].pk)
+        if what == "phone":
+            fields = {"phone": number(w, self.next_variant[w] % 10)}
+            self.next_variant[w] += 1
+        elif what == "email":
+            fields = {"email": f"witness{w}.{self.next_variant[w]}@mail.example"}
+            self.next_variant[w] += 1
+        else:
+            fields = {"phone": ""}
+        with self.committing(dispatch):
+            services.witness_update(witness=witness, **fields)
+        event(f"contact change: {what}")
+
+    @precondition(lambda self: self.bookings)
+    @rule(b=st.integers(0, 20), dispatch=st.booleans())
+    def cancel(self, b, dispatch):
+        booking = self.booking(b)
+
+        def change():
+            with self.committing(dispatch):
+                services.booking_cancel(actor=None, booking=booking, reason="No longer needed")
+
+        self.attempt(change, "cancel")
+
+    @rule(h=st.integers(0, 1), dispatch=st.booleans())
+    def court_vacates(self, h, dispatch):
+        hearing = Hearing.objects.get(pk=self.hearings[h].pk)
+
+        def change():
+            with self.committing(dispatch):
+                services.hearing_vacate(actor=None, hearing=hearing, reason="Guilty plea")
+
+        self.attempt(change, "vacate")
+
+    @rule(
+        h=st.integers(0, 1),
+        days=st.sampled_from([-1, 1, 2]),
+        hours=st.sampled_from([0, 1]),
+        dispatch=st.booleans(),
+    )
+    def court_relists(self, h, days, hours, dispatch):
+        hearing = Hearing.objects.get(pk=self.hearings[h].pk)
+        shift = timedelta(days=days, hours=hours)
+
+        def change():
+            with self.committing(dispatch):
+                services.hearing_relist(
+                    actor=None,
+                    hearing=hearing,
+                    starts_at=hearing.starts_at + shift,
+                    ends_at=hearing.ends_at + shift,
+                )
+            for booking in Booking.objects.filter(hearing=hearing, pk__in=self.bookings):
+                self.suites_held[booking.pk].add(booking.suite_id)
+
+        self.attempt(change, "relist")
+
+    @rule(w=st.integers(0, WITNESSES - 1), word=st.sampled_from(["YES", "NO", "STOP", "START"]))
+    def witness_replies(self, w, word):
+        phone = str(Witness.objects.get(pk=self.witnesses[w].pk).phone or "")
+        if not phone:
+            return
+        # Twilio applies STOP and START itself, then hands the text to the app.
+        received = self.fake.inbound(from_=phone, body=word)["message"]
+        with self.committing(True):
+            notify.inbound_sms_handle(provider_id=received["sid"], from_number=phone, body=word)
+        event(f"reply: {word}")
+
+    @rule(fault=st.sampled_from(PROVIDER_FAULTS))
+    def twilio_fails_next(self, fault):
+        self.fake.configure(fail_next=[*self.fake.switches.fail_next, fault])
+        event(f"Twilio fault: {fault}")
+
+    @rule(fault=st.sampled_from(["disconnect", "refuse"]))
+    def mail_server_fails_next(self, fault):
+        FaultyMailbox.faults.append(fault)
+        event(f"SMTP fault: {fault}")
+
+    @rule(after=st.integers(0, 3))
+    def worker_dies_mid_batch(self, after):
+        """A worker takes everything due and is killed after Twilio took `after` texts."""
+        due = list(
+            Message.objects.filter(
+                booking__in=self.bookings, status=Status.PENDING, not_before__lte=timezone.now()
+            ).values_list("pk", flat=True)
+        )
+        real_send, sent = twilio_client.send_sms, []
+
+        def send_then_die(**kwargs):
+            if len(sent) == after:
+                raise SystemExit("worker killed")
+            sent.append(real_send(**kwargs))
+            return sent[-1]
+
+        twilio_client.send_sms = send_then_die
+        try:
+            sending.messages_send(message_ids=due)
+            event("worker died: batch finished first")
+        except SystemExit:
+            event("worker died mid-batch")
+        finally:
+            twilio_client.send_sms = real_send
+
+    @rule()
+    def beat_sweeps(self):
+        sweep_outbox()
+
+    @rule(minutes=st.sampled_from([1, 3, 20, 90, 12 * 60, 24 * 60]))
+    def time_passes(self, minutes):
+        self.clock.shift(timedelta(minutes=minutes))
+        self.note_news()
+
+    @rule()
+    def outbox_drains(self):
+        self.drain(everything=False)
+        self.check_after_draining()
+
+    # --- Draining ------------------------------------------------------------------------
+
+    def mine(self):
+        return Message.objects.filter(booking__in=self.bookings)
+
+    def drain(self, *, everything: bool):
+        """Let the sweep and the clock run until nothing is left to send: every retry, every
+        stale claim (and, with `everything`, every reminder still ahead)."""
+        FaultyMailbox.faults = []
+        self.fake.configure(fail_next=[])
+        for _round in range(60):
+            sweep_outbox()
+            if self.mine().filter(status=Status.SENDING).exists():
+                self.clock.shift(sending.STALE_CLAIM + timedelta(seconds=1))
+                continue
+            waiting = self.mine().filter(status=Status.PENDING).order_by("not_before").first()
+            if waiting is None:
+                return
+            if waiting.not_before > timezone.now() + timedelta(minutes=16) and not everything:
+                return
+            self.clock.move_to(max(waiting.not_before, timezone.now()) + timedelta(seconds=1))
+            self.note_news()
+        raise AssertionError("the outbox did not drain")
+
+    # --- The promises --------------------------------------------------------------------
+
+    def outbound(self) -> list[dict]:
+        """Every text Twilio took, oldest first."""
+        return [m for m in reversed(self.fake.messages()) if m["direction"] == "outbound-api"]
+
+    def whose(self, phone: str) -> Witness:
+        witness_index = int(phone[-2])
+        return Witness.objects.get(pk=self.witnesses[witness_index].pk)
+
+    @invariant()
+    def texts_go_only_to_the_witness_current_number_and_never_after_stop(self):
+        # Checked after every step, against the numbers as they are after it: no step changes
+        # a number after sending, and a STOP is a step of its own, so the ledger as it stood
+        # before the step is what the texts sent in it had to respect.
+        texts = self.outbound()
+        for text in texts[self.texts_checked :]:
+            witness = self.whose(text["to"])
+            assert text["to"] == str(witness.phone), (
+                f"a text went to {text['to']}, which is not the witness's number now "
+                f"({witness.phone or 'none'}): {text['body']!r}"
+            )
+            assert text["to"] not in self.opted_out_before, (
+                f"a text went to {text['to']}, which had said STOP: {text['body']!r}"
+            )
+        self.texts_checked = len(texts)
+        self.opted_out_before = set(
+            SmsOptOut.objects.filter(is_opted_out=True).values_list("phone", flat=True)
+        )
+
+    @invariant()
+    def no_text_is_sent_twice(self):
+        recorded = list(
+            self.mine()
+            .filter(channel=Channel.SMS)
+            .exclude(provider_id="")
+            .values_list("provider_id", flat=True)
+        )
+        assert len(recorded) == len(set(recorded)), "one Twilio message recorded for two texts"
+        taken = [text["sid"] for text in self.outbound()]
+        assert len(taken) == len(set(taken))
+
+    def check_after_draining(self):
+        mine = self.mine()
+        assert not mine.filter(status=Status.SENDING).exists(), "a message is stuck sending"
+        assert not mine.filter(status=Status.PENDING, not_before__lte=timezone.now()).exists()
+        for failed in mine.filter(status__in=[Status.FAILED, Status.UNDELIVERED]):
+            assert AttentionFlag.objects.filter(
+                booking=failed.booking_id, kind="message_failed"
+            ).exists(), f"{failed} failed and nobody was told"
+        # Every text Twilio took is recorded against exactly one message: none went twice.
+        taken = [text["sid"] for text in self.outbound()]
+        recorded = set(
+            mine.filter(channel=Channel.SMS)
+            .exclude(provider_id="")
+            .values_list("provider_id", flat=True)
+        )
+        assert sorted(taken) == sorted(recorded), "Twilio took a text no message accounts for"
+        for pk in self.bookings:
+            booking = Booking.objects.select_related("suite", "witness").get(pk=pk)
+            if not self.news_due.get(pk):
+                continue
+            self.check_texts(booking)
+            self.check_invites(booking)
+
+    def check_texts(self, booking: Booking):
+        by_sid = {
+            m.provider_id: m
+            for m in Message.objects.filter(booking=booking, channel=Channel.SMS).exclude(
+                provider_id=""
+            )
+        }
+        about = [(text, by_sid[text["sid"]]) for text in self.outbound() if text["sid"] in by_sid]
+        kinds = [message.kind for _text, message in about]
+        if Kind.CANCELLATION in kinds:
+            assert kinds.index(Kind.CANCELLATION) == len(kinds) - 1, (
+                f"a text about {booking.reference} came after its stand-down: {kinds}"
+            )
+        phone = str(booking.witness.phone or "")
+        if booking.status != BookingStatus.CONFIRMED or not phone:
+            return
+        latest = Message.objects.filter(
+            booking=booking,
+            channel=Channel.SMS,
+            kind__in=NEWS_KINDS,
+            booking_version=booking.notice_version,
+        )
+        reached = latest.filter(recipient=phone, status__in=notify.GONE_STATUSES)
+        undeliverable = notify.is_opted_out(phone) or (
+            latest.filter(status__in=[Status.FAILED, Status.UNDELIVERED]).exists()
+            or latest.filter(status=Status.SUPPRESSED, status_detail=notify.OPTED_OUT).exists()
+        )
+        if undeliverable and not reached.exists():
+            event("news not delivered: opted out, or failed and flagged")
+            return
+        at_current = [
+            text
+            for text, message in about
+            if text["to"] == phone and message.pk in {m.pk for m in latest}
+        ]
+        assert len(at_current) == 1, (
+            f"{booking.reference}: {len(at_current)} texts of its latest news at {phone}: "
+            f"{[t['body'] for t in at_current]}"
+        )
+        start = local(booking.starts_at)
+        when = f"{start:%a} {start.day} {start:%b} at {start:%H:%M} at {booking.suite.name}"
+        assert when in at_current[0]["body"], (at_current[0]["body"], when)
+        last = [text for text, _message in about if text["to"] == phone][-1]
+        assert f"{start:%H:%M} at {booking.suite.name}" in last["body"], (
+            f"the last text about {booking.reference} gives an old time or place: "
+            f"{last['body']!r}, not {when}"
+        )
+
+    def check_invites(self, booking: Booking):
+        uid = booking_uid(booking)
+        failed = Message.objects.filter(
+            booking=booking, channel=Channel.EMAIL, status=Status.FAILED
+        )
+        cancelled = booking.status == BookingStatus.CANCELLED
+        current_suite = booking.suite.contact_email
+        for suite in Suite.objects.filter(pk__in=self.suites_held.get(booking.pk, ())):
+            if failed.filter(audience=Audience.SUITE).exists():
+                event("invite not delivered: failed (flagged)")
+                break
+            final = self.final_invite(suite.contact_email, uid)
+            if suite.contact_email == current_suite and not cancelled:
+                assert final == ("REQUEST", booking.notice_version), (
+                    f"{booking.reference}: its suite's calendar has {final}, not REQUEST at "
+                    f"SEQUENCE {booking.notice_version}"
+                )
+            elif final is not None:
+                assert final[0] == "CANCEL", (
+                    f"{booking.reference}: {suite.contact_email}'s calendar still holds it "
+                    f"({final})"
+                )
+        email = booking.witness.email
+        if email and not failed.filter(audience=Audience.WITNESS).exists():
+            final = self.final_invite(email, uid)
+            if cancelled:
+                assert final is None or final[0] == "CANCEL", final
+            else:
+                assert final == ("REQUEST", booking.notice_version), (
+                    f"{booking.reference}: the witness's calendar has {final}"
+                )
+
+    @staticmethod
+    def final_invite(address: str, uid: str) -> tuple[str, int] | None:
+        """What a calendar holds after reading its invites in order: the highest SEQUENCE
+        wins, and of two with the same SEQUENCE the later."""
+        final = None
+        for email in mail.outbox:
+            if email.to != [address]:
+                continue
+            (ics,) = [content for _name, content, _type in email.attachments]
+            calendar = vobject.readOne(ics.decode() if isinstance(ics, bytes) else ics)
+            if calendar.vevent.uid.value != uid:
+                continue
+            invite = (calendar.method.value, int(calendar.vevent.sequence.value))
+            if final is None or invite[1] >= final[1]:
+                final = invite
+        return final
+
+
+def test_the_outbox_keeps_its_promises_to_witnesses_and_suites(fake_twilio, settings_, caplog):
+    Outbox.fake = fake_twilio
+    # Replies are handed to the app directly: the fake's own webhook call has nowhere to go.
+    caplog.set_level(logging.ERROR, logger="notifications.fake_twilio")
+    COVERED.clear()
+    try:
+        run_state_machine_as_test(
+            Outbox,
+            settings=hypothesis_settings(
+                max_examples=EXAMPLES,
+                stateful_step_count=STEPS,
+                deadline=None,
+                derandomize=not SOAK,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+    finally:
+        if SOAK or os.environ.get("OUTBOX_MODEL_DEBUG"):
+            print("\nWhat the outbox model covered:")
+            for what, count in sorted(COVERED.items()):
+                print(f"  {count:7d}  {what}")
+
+
+@pytest.fixture
+def settings_(settings):
+    settings.EMAIL_BACKEND = "tests.notifications.mailbox.FaultyMailbox"
+    return settings

@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen
 MANAGE := $(RUN) python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test lint migrations-check schema install browser fuzz bench
+.PHONY: run test lint migrations-check schema install browser fuzz bench soak
 
 run: install
 	$(MANAGE) migrate
@@ -47,3 +47,12 @@ fuzz: install
 # Redis: about five minutes; BENCH_SCALE=0.05 for a one-minute try.
 bench: install
 	$(RUN) python -m bench.run
+
+# The outbox model (tests/notifications/test_outbox_model.py) run long, with fresh random
+# examples each time: SOAK_EXAMPLES x SOAK_STEPS steps (10,000 by default); prints what it
+# covered. CI runs it with a fixed, smaller number of examples.
+SOAK_EXAMPLES ?= 400
+SOAK_STEPS ?= 25
+soak: install
+	OUTBOX_MODEL_SOAK=1 OUTBOX_MODEL_EXAMPLES=$(SOAK_EXAMPLES) OUTBOX_MODEL_STEPS=$(SOAK_STEPS) \
+		$(RUN) pytest tests/notifications/test_outbox_model.py -p no:cacheprovider -s $(PYTEST_ARGS)

@@ -162,6 +162,16 @@ class WitnessAdmin(admin.ModelAdmin):
     search_fields = ("full_name", "collar_number")
     autocomplete_fields = ("force",)
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Through the service, as the API does: a corrected number or email gets the news
+        # already sent elsewhere, and a new number takes its opt-out state from the ledger.
+        stored = Witness.objects.get(pk=obj.pk)
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        form.instance = services.witness_update(witness=stored, **changed)
+        return None
+
     def get_readonly_fields(self, request, obj=None):
         record = ("sms_opt_out", "anonymised_at", "created_at", "updated_at")
         if obj is not None and obj.anonymised_at is not None:

@@ -86,7 +86,7 @@ def _already_there(message: Message) -> bool:
             channel=message.channel,
             audience=message.audience,
             recipient=_recipient(message),
-            status__in=services.GONE_STATUSES,
+            status__in=services.REACHED_STATUSES,
         )
         .exclude(pk=message.pk)
         .exists()
@@ -249,6 +249,18 @@ def _deliver(message: Message) -> tuple[Outcome, tuple[Message, str, str] | None
     with its provider id and kept body, to be recorded with others."""
     reason = _unwanted(message)
     if reason:
+        if message.channel == Channel.SMS and message.attempts > 1:
+            # An earlier attempt may have reached Twilio though its answer was lost: then it
+            # went, and the record must say so rather than "not sent".
+            text, kept = _rendered_sms(message)
+            try:
+                found = twilio_client.find_sent(
+                    to=message.recipient, body=text, since=message.created_at
+                )
+            except twilio_client.TransientSmsError as error:
+                return _retry_later(message, error, transient=True), None
+            if found is not None:
+                return Outcome("sent"), (message, found.sid, kept)
         services._suppress(message, reason)
         return Outcome("suppressed"), None
     if message.kind in services.REMINDER_KINDS:

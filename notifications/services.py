@@ -284,8 +284,8 @@ def booking_cancelled(*, booking: Booking) -> list[Message]:
 
 #: The news of a booking's time and place (reminders repeat it; they are not news).
 NEWS_KINDS = (Kind.CONFIRMATION, Kind.CHANGE)
-#: A message in one of these has gone to the provider or the mail server.
-GONE_STATUSES = (Status.QUEUED, Status.SENT, Status.DELIVERED, Status.UNDELIVERED, Status.FAILED)
+#: A message in one of these reached the provider or the mail server, which took it.
+REACHED_STATUSES = (Status.QUEUED, Status.SENT, Status.DELIVERED)
 
 
 def witness_contact_changed(*, witness: Witness, channels: set[str]) -> list[Message]:
@@ -322,7 +322,7 @@ def witness_contact_changed(*, witness: Witness, channels: set[str]) -> list[Mes
             ]
             if not address or any(m.status in (Status.PENDING, Status.SENDING) for m in told):
                 continue  # nowhere to send it, or it has yet to go (and goes to `address`)
-            if any(m.recipient == address and m.status in GONE_STATUSES for m in told):
+            if any(m.recipient == address and m.status in REACHED_STATUSES for m in told):
                 continue  # this number or address has it already
             kind = told[0].kind if told else Kind.CONFIRMATION
             body = texts.sms_text(booking, kind).body if channel == Channel.SMS else ""

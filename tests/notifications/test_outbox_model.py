@@ -45,6 +45,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -145,6 +146,7 @@ class Outbox(RuleBasedStateMachine):
         self.notice_seen: dict[int, int] = {}
         self.texts_checked = 0
         self.opted_out_before: set[str] = set()
+        self.broken_suites: set[int] = set()
 
     def teardown(self):
         try:
@@ -216,6 +218,23 @@ class Outbox(RuleBasedStateMachine):
             self.note_news()
 
         self.attempt(change, "book")
+
+    @initialize(dispatch=st.booleans())
+    def two_witnesses_are_booked(self, dispatch):
+        """Each run starts from a court week under way: both witnesses booked, their news
+        sent or (broker down) waiting."""
+        for w in range(WITNESSES):
+            self.book(w=w, s=w, h=w % 2, dispatch=dispatch)
+
+    @rule(s=st.integers(0, SUITES - 1))
+    def a_suite_address_saved_before_addresses_were_checked(self, s):
+        """Data no form would take now (a header smuggled into an address): its invites
+        cannot be sent, and must not hold up anyone else's messages."""
+        Suite.objects.filter(pk=self.suites[s].pk).update(
+            contact_email=f"suite{s}@suites.example\nBcc: everyone@x.example"
+        )
+        self.broken_suites.add(self.suites[s].pk)
+        event("bad suite address")
 
     @precondition(lambda self: self.bookings)
     @rule(
@@ -623,6 +642,8 @@ class Outbox(RuleBasedStateMachine):
             if failed.filter(audience=Audience.SUITE).exists():
                 event("invite not delivered: failed (flagged)")
                 break
+            if suite.pk in self.broken_suites:
+                continue  # its mailbox cannot be reached any more: those invites fail, flagged
             final = self.final_invite(suite.contact_email, uid)
             if suite.contact_email == current_suite and not cancelled:
                 assert final == ("REQUEST", booking.notice_version), (

@@ -368,6 +368,14 @@ def _record_accepted(taken: list[tuple[Message, str, str]]) -> None:
         message.sent_at = message.updated_at = now
         if message.status == Status.SENDING:
             message.status = Status.QUEUED
+    # News that turned out to have gone, on an earlier attempt, to a number the witness has
+    # changed since: their number now gets it too, as after any change of number.
+    for witness in {
+        message.booking.witness
+        for message in messages
+        if message.kind in services.NEWS_KINDS and message.recipient != _recipient(message)
+    }:
+        services.witness_contact_changed(witness=witness, channels={Channel.SMS})
 
 
 def _send_email(message: Message) -> None:

@@ -178,13 +178,20 @@ def _written(booking: Booking, planned: list[Message]) -> list[Message]:
     return messages
 
 
+def _withdrawable(messages):
+    """Of these waiting messages, those that can be withdrawn here and now: not a text that has
+    been tried before, which Twilio may have taken though its answer was lost. Those stay for
+    the sender, which asks Twilio before it records one as not sent."""
+    return messages.filter(status=Status.PENDING).exclude(channel=Channel.SMS, attempts__gt=0)
+
+
 def _withdraw_pending(booking: Booking, reason: str) -> None:
     """News about an earlier notice version that has not gone yet will not go (a reminder for
     the old time, a confirmation overtaken by a change). A CANCEL is never withdrawn: the suite
     a booking left must hear of it however quickly the booking moves on again (its SEQUENCE
     is its own version's, so one arriving late cannot undo a newer invite)."""
-    Message.objects.filter(
-        booking=booking, status=Status.PENDING, booking_version__lt=booking.notice_version
+    _withdrawable(
+        Message.objects.filter(booking=booking, booking_version__lt=booking.notice_version)
     ).exclude(kind=Kind.CANCELLATION).update(
         status=Status.SUPPRESSED, status_detail=reason, updated_at=timezone.now()
     )
@@ -268,9 +275,7 @@ def booking_cancelled(*, booking: Booking) -> list[Message]:
     """Stand the witness down: a text, and CANCEL invites so calendars drop the event. Nothing
     else still waiting about this booking (reminders included) will be sent; CANCELs already
     waiting (for suites it moved away from) still go."""
-    Message.objects.filter(booking=booking, status=Status.PENDING).exclude(
-        kind=Kind.CANCELLATION
-    ).update(
+    _withdrawable(Message.objects.filter(booking=booking)).exclude(kind=Kind.CANCELLATION).update(
         status=Status.SUPPRESSED,
         status_detail="The booking was cancelled.",
         updated_at=timezone.now(),
@@ -437,8 +442,8 @@ def opt_out_set(*, phone: str, opted_out: bool, keyword: str) -> None:
     if opted_out:
         # Texts go to the witness's number as it is when they are sent: those waiting for
         # every witness who has this number now.
-        Message.objects.filter(
-            channel=Channel.SMS, booking__witness__phone=phone, status=Status.PENDING
+        _withdrawable(
+            Message.objects.filter(channel=Channel.SMS, booking__witness__phone=phone)
         ).update(
             status=Status.SUPPRESSED,
             status_detail=OPTED_OUT,

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from bookings.models import BookingEvent, BookingStatus
@@ -125,20 +125,21 @@ def _claim(message_ids: list[int], token: str = "") -> list[int]:
     """The messages this run may send, in the order asked: those still pending and due, now
     marked as being sent under this run's token. Rows another worker is claiming at this
     moment are skipped, not waited for (on SQLite, BEGIN IMMEDIATE makes the whole claim one
-    writer's). So is a message while another to the same audience about the same booking is
-    being sent: a stand-down never overtakes the confirmation a worker is still handing over,
-    it follows it (the sweep hands it over once that one is done)."""
+    writer's). So is a text while another text about the same booking is being sent: a
+    stand-down never overtakes the confirmation a worker is still handing over, it follows it
+    (the sweep hands it over once that one is done). Invites need no such care: each carries
+    its SEQUENCE, and calendars keep the highest."""
     now, token = timezone.now(), token or secrets.token_hex(16)
     in_flight = Message.objects.filter(
         booking_id=OuterRef("booking_id"),
-        channel=OuterRef("channel"),
-        audience=OuterRef("audience"),
+        channel=Channel.SMS,
+        audience=Audience.WITNESS,
         status=Status.SENDING,
     )
     with transaction.atomic():
         claimable = set(
             Message.objects.filter(pk__in=message_ids, status=Status.PENDING, not_before__lte=now)
-            .exclude(Exists(in_flight))
+            .exclude(Q(channel=Channel.SMS) & Exists(in_flight))
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)
         )

@@ -238,3 +238,46 @@ def test_a_quick_double_move_still_tells_the_first_suite_to_drop_the_booking(
         ["CANCEL"],
     )
     assert timezone.now() < booking.starts_at
+
+
+# Found by the outbox model (test_outbox_model.py), kept as examples.
+
+
+def test_a_text_twilio_took_whose_answer_was_lost_is_recorded_as_sent_after_a_cancellation(
+    clock, hearing, suite, officer, fake_twilio
+):
+    # given: Twilio takes the confirmation, but its answer never arrives
+    booking = book(hearing, officer, suite)
+    fake_twilio.configure(fail_next=["lost_answer"])
+    sweep_outbox()
+    confirmation = Message.objects.get(kind=Kind.CONFIRMATION, channel=Channel.SMS)
+    assert confirmation.status == Status.PENDING
+
+    # when: the booking is cancelled before the retry
+    services.booking_cancel(actor=None, booking=booking, reason="Defendant pleaded guilty")
+    clock.shift(timedelta(minutes=20))
+    sweep_outbox()
+
+    # then: the record says what the witness got: the confirmation, then the stand-down
+    confirmation.refresh_from_db()
+    assert confirmation.status in {Status.QUEUED, Status.SENT, Status.DELIVERED}
+    got = texts_to(fake_twilio, officer.phone)
+    assert [text.split()[:3] for text in got] == [["You", "are", "booked"], ["You", "are", "no"]]
+
+
+def test_news_that_went_to_an_old_number_with_its_answer_lost_reaches_the_new_number(
+    clock, hearing, suite, officer, fake_twilio
+):
+    old_phone = str(officer.phone)
+    book(hearing, officer, suite)
+    fake_twilio.configure(fail_next=["lost_answer"])
+    sweep_outbox()  # Twilio took it for the old number; the answer was lost
+
+    services.witness_update(witness=officer, phone="+447700900555")
+    clock.shift(timedelta(minutes=20))
+    sweep_outbox()  # the retry finds it went to the old number, and writes it for the new
+    sweep_outbox()
+
+    assert len(texts_to(fake_twilio, old_phone)) == 1
+    (text,) = texts_to(fake_twilio, "+447700900555")
+    assert text.startswith("You are booked to give evidence")

@@ -299,13 +299,15 @@ def witness_contact_changed(*, witness: Witness, channels: set[str]) -> list[Mes
     latest news (its confirmation or its latest change) already went elsewhere, or never went
     for want of a number, that news is written again for the new one, once: the witness hears
     where to be at the number or address they have now."""
+    if not channels:
+        return []
     now = timezone.now()
     bookings = list(
         Booking.objects.filter(
             witness=witness, status=BookingStatus.CONFIRMED, ends_at__gt=now
         ).select_related("suite", "hearing__court", "witness")
     )
-    if not bookings or not channels:
+    if not bookings:
         return []
     news: dict[tuple[int, str], list[Message]] = {}
     for message in Message.objects.filter(

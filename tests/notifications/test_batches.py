@@ -175,3 +175,25 @@ def test_the_fake_twilio_keeps_the_connection_open_like_twilio(fake_twilio):
     assert statuses == [200, 200, 200]
     assert socket_after is not None  # one connection served all three
     connection.close()
+
+
+def test_a_batch_reads_each_text_once_more_just_before_it_goes_and_no_more(
+    stand_downs, fake_twilio
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        sending.messages_send(message_ids=[m.pk for m in stand_downs])
+
+    # The claim and the record of what Twilio took are per batch; each text costs the one
+    # fresh read that lets a cancellation or a new number committed meanwhile be honoured.
+    per_text = [
+        q
+        for q in queries.captured_queries
+        if 'FROM "notifications_message"' in q["sql"]
+        and "claim_token" in q["sql"]
+        and q["sql"].lstrip().startswith("SELECT")
+    ]
+    assert len(per_text) == len(stand_downs)
+    assert len(queries) <= 8 + len(stand_downs), len(queries)

@@ -30,7 +30,7 @@ import logging
 import os
 from collections import Counter
 from contextlib import contextmanager, suppress
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -564,6 +564,14 @@ class Outbox(RuleBasedStateMachine):
             assert AttentionFlag.objects.filter(
                 booking=failed.booking_id, kind="message_failed"
             ).exists(), f"{failed} failed and nobody was told"
+        # No reminder woke anybody: none went in quiet hours (21:00 to 08:00, London).
+        reminders = set(
+            mine.filter(kind__in=notify.REMINDER_KINDS).values_list("provider_id", flat=True)
+        )
+        for text in self.outbound():
+            if text["sid"] in reminders:
+                at = local(datetime.fromisoformat(text["date_created"]))
+                assert time(8) <= at.time() < time(21), f"a reminder went at {at:%a %H:%M}"
         # Every text Twilio took is recorded against exactly one message: none went twice.
         taken = [text["sid"] for text in self.outbound()]
         recorded = set(

@@ -490,7 +490,7 @@ BOOKING_COLUMNS = _words(
     "id reference hearing_id witness_id suite_id starts_at ends_at occupied_from "
     "occupied_until status cancellation_reason cancelled_at outcome checked_in_at released_at "
     "witness_confirmed_at live_link_basis needs_supporter needs_intermediary "
-    "interpreter_language notes version created_by_id created_at updated_at"
+    "interpreter_language notes version notice_version created_by_id created_at updated_at"
 )
 
 
@@ -580,6 +580,7 @@ def _booking_row(world: World, rng: random.Random, suite: Suite, day: date, slot
         "",
         "",
         version,
+        version,  # notice_version: loaded as told at its latest version
         world.schedulers[suite.force][0],
         created,
         updated,

@@ -172,25 +172,61 @@ class _Lease:
         self.renewed = now
 
 
+def _opted_out():
+    return Exists(
+        SmsOptOut.objects.filter(phone=OuterRef("booking__witness__phone"), is_opted_out=True)
+    )
+
+
 def _loaded():
     return Message.objects.select_related(
         "booking__suite", "booking__witness", "booking__hearing__court", "suite"
-    ).annotate(
-        opted_out=Exists(
-            SmsOptOut.objects.filter(phone=OuterRef("booking__witness__phone"), is_opted_out=True)
-        )
-    )
+    ).annotate(opted_out=_opted_out())
+
+
+#: What can change while a batch waits, read again just before each message goes.
+_FRESH = (
+    "booking__status",
+    "booking__notice_version",
+    "booking__witness__phone",
+    "booking__witness__email",
+    "booking__witness__sms_opt_out",
+    "booking__suite__contact_email",
+    "suite__contact_email",
+)
 
 
 def _load(message_id: int) -> Message:
     return _loaded().get(pk=message_id)
 
 
-def _held(message_id: int, token: str) -> Message | None:
+def _held(message: Message, token: str) -> Message | None:
     """The message, its booking and its witness as they are this moment, if this run still
     holds its claim: read immediately before sending, so a cancellation, a move or a new number
-    committed while the batch waited is honoured."""
-    return _loaded().filter(pk=message_id, status=Status.SENDING, claim_token=token).first()
+    committed while the batch waited is honoured. One narrow read (the batch loaded the rest);
+    a booking that changed meanwhile is read whole."""
+    fresh = (
+        Message.objects.filter(pk=message.pk, status=Status.SENDING, claim_token=token)
+        .annotate(opted_out=_opted_out())
+        .values(*_FRESH, "opted_out")
+        .first()
+    )
+    if fresh is None:
+        return None
+    booking, witness = message.booking, message.booking.witness
+    if (fresh["booking__status"], fresh["booking__notice_version"]) != (
+        booking.status,
+        booking.notice_version,
+    ):
+        return _loaded().filter(pk=message.pk).first()
+    witness.phone = fresh["booking__witness__phone"]
+    witness.email = fresh["booking__witness__email"]
+    witness.sms_opt_out = fresh["booking__witness__sms_opt_out"]
+    booking.suite.contact_email = fresh["booking__suite__contact_email"]
+    if message.suite is not None:
+        message.suite.contact_email = fresh["suite__contact_email"]
+    message.opted_out = fresh["opted_out"]
+    return message
 
 
 def message_send(*, message_id: int) -> Outcome:
@@ -212,12 +248,13 @@ def messages_send(*, message_ids: list[int]) -> dict[int, Outcome]:
     if not claimed:
         return outcomes
     lease = _Lease(token, claimed)
+    loaded = _loaded().in_bulk(claimed)
     taken: list[tuple[Message, str, str]] = []  # texts Twilio took, not yet recorded
     twilio_down: Outcome | None = None
     try:
         for message_id in claimed:
             lease.renew_if_due()
-            message = _held(message_id, token)
+            message = _held(loaded[message_id], token)
             if message is None:  # recovered by the sweep: no longer this run's to send
                 outcomes[message_id] = Outcome("claim_lost")
                 continue

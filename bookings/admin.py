@@ -167,8 +167,10 @@ class WitnessAdmin(admin.ModelAdmin):
             return super().save_model(request, obj, form, change)
         # Through the service, as the API does: a corrected number or email gets the news
         # already sent elsewhere, and a new number takes its opt-out state from the ledger.
-        stored = Witness.objects.get(pk=obj.pk)
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if not changed:  # nothing to change (an anonymised witness's record is read-only)
+            return None
+        stored = Witness.objects.get(pk=obj.pk)
         form.instance = services.witness_update(witness=stored, **changed)
         return None
 

@@ -292,9 +292,7 @@ def _deliver(message: Message) -> tuple[Outcome, tuple[Message, str, str] | None
             # went, and the record must say so rather than "not sent".
             text, kept = _rendered_sms(message)
             try:
-                found = twilio_client.find_sent(
-                    to=message.recipient, body=text, since=message.created_at
-                )
+                found = _earlier_attempt_at_twilio(message, text)
             except twilio_client.TransientSmsError as error:
                 return _retry_later(message, error, transient=True), None
             if found is not None:
@@ -351,13 +349,18 @@ def _addressed(message: Message) -> str:
     return recipient
 
 
+def _earlier_attempt_at_twilio(message: Message, text: str):
+    """The text Twilio took on an earlier attempt whose answer never came back (a timeout, a
+    worker that stopped), if any: asked about the number that attempt went to (`recipient`
+    is recorded before each attempt), since the message was written."""
+    return twilio_client.find_sent(to=message.recipient, body=text, since=message.created_at)
+
+
 def _send_sms(message: Message) -> tuple[str, str]:
     """Hand the text to Twilio; its message SID and the body as it is kept."""
     text, kept = _rendered_sms(message)
     if message.attempts > 1:
-        # An earlier attempt may have reached Twilio though no answer came back (a timeout):
-        # ask, about the number that attempt went to, before sending the same text again.
-        found = twilio_client.find_sent(to=message.recipient, body=text, since=message.created_at)
+        found = _earlier_attempt_at_twilio(message, text)
         if found is not None:
             return found.sid, kept
     to = _addressed(message)
@@ -482,8 +485,7 @@ def _put_back(message: Message, like: Outcome) -> Outcome:
 
 def _retry_later(message: Message, error: Exception, *, transient: bool = False) -> Outcome:
     """Try again later, with backoff; after MESSAGE_MAX_ATTEMPTS, failed and flagged."""
-    if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
-        _fail(message, code="gave_up", detail=f"Not sent after {message.attempts} attempts.")
+    if _gave_up(message):
         return Outcome("failed")
     # Exponential backoff with jitter, from 15 s up to 15 min.
     delay = min(15 * 2 ** (message.attempts - 1), 900)
@@ -496,6 +498,14 @@ def _retry_later(message: Message, error: Exception, *, transient: bool = False)
     )
     logger.info("Message %s: not sent, retry in %ss", message.pk, delay)
     return Outcome("retrying", retry_in=delay, transient=transient)
+
+
+def _gave_up(message: Message) -> bool:
+    """After MESSAGE_MAX_ATTEMPTS, the message is failed and its booking flagged."""
+    if message.attempts < settings.MESSAGE_MAX_ATTEMPTS:
+        return False
+    _fail(message, code="gave_up", detail=f"Not sent after {message.attempts} attempts.")
+    return True
 
 
 def _fail(message: Message, *, code: str, detail: str) -> None:
@@ -522,16 +532,13 @@ def message_recover(*, message_id: int) -> str:
     if message.channel == Channel.SMS and message.recipient:
         text, kept = _rendered_sms(message)
         try:
-            found = twilio_client.find_sent(
-                to=message.recipient, body=text, since=message.created_at
-            )
+            found = _earlier_attempt_at_twilio(message, text)
         except (twilio_client.TransientSmsError, twilio_client.PermanentSmsError):
             return "unknown"  # ask again at the next sweep
         if found is not None:
             _accepted(message, provider_id=found.sid, kept_body=kept)
             return "was_sent"
-    if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
-        _fail(message, code="gave_up", detail=f"Not sent after {message.attempts} attempts.")
+    if _gave_up(message):
         return "failed"
     _release(
         message,

@@ -348,13 +348,13 @@ def witness_create(
 def witness_update(*, witness: Witness, **fields) -> Witness:
     """Change a witness's details. Messages still waiting go to the new number or address
     (the sender reads them when it sends), and a new number's opt-out state is the ledger's."""
-    before = {"sms": str(witness.phone or ""), "email": witness.email}
+    before = {"sms": notify.witness_number(witness), "email": witness.email}
     for name, value in fields.items():
         setattr(witness, name, value)
     rules.check_witness_fields(witness.witness_type, witness.collar_number)
     if witness.anonymised_at is not None:
         raise Conflict("witness_anonymised", "This witness's details were anonymised.")
-    after = {"sms": str(witness.phone or ""), "email": witness.email}
+    after = {"sms": notify.witness_number(witness), "email": witness.email}
     if after["sms"] != before["sms"]:
         witness.sms_opt_out = bool(after["sms"]) and notify.is_opted_out(after["sms"])
     witness.save()

@@ -69,7 +69,7 @@ def _recipient(message: Message) -> str:
     address of the suite the invite is for."""
     witness = message.booking.witness
     if message.channel == Channel.SMS:
-        return str(witness.phone) if witness.phone else ""
+        return services.witness_number(witness)
     if message.audience == Audience.WITNESS:
         return witness.email
     return (message.suite or message.booking.suite).contact_email

@@ -46,6 +46,11 @@ def _hhmm(value: str) -> time:
     return time(int(hours), int(minutes))
 
 
+def witness_number(witness: Witness) -> str:
+    """The witness's mobile number as texts go to it (E.164), or "" when they have none."""
+    return str(witness.phone) if witness.phone else ""
+
+
 def opted_out_numbers(phones: set[str]) -> set[str]:
     """The numbers among `phones` that have replied STOP (the opt-out ledger), in one query."""
     if not phones:
@@ -115,7 +120,7 @@ def _planned(booking: Booking, news: dict[str, datetime]) -> list[Message]:
     messages: a text to the witness, and invites to the witness and the suite (not for
     reminders: the invite already holds the date)."""
     witness: Witness = booking.witness
-    phone = str(witness.phone) if witness.phone else ""  # formatted once: it is not free
+    phone = witness_number(witness)  # formatted once: it is not free
     planned = []
     for kind, not_before in news.items():
         if phone:
@@ -315,7 +320,7 @@ def witness_contact_changed(*, witness: Witness, channels: set[str]) -> list[Mes
     ):
         news.setdefault((message.booking_id, message.channel), []).append(message)
     addresses = {
-        Channel.SMS: str(witness.phone) if witness.phone else "",
+        Channel.SMS: witness_number(witness),
         Channel.EMAIL: witness.email,
     }
     planned = []

@@ -1,12 +1,20 @@
-"""Staff users (Django's user admin plus role and scope) and the idempotency log (read-only)."""
+"""Staff users (Django's user admin plus role and scope), the idempotency log (read-only), and
+the admin's own sign-in (lockout and two-factor, as on the staff pages)."""
 
+from auditlog.admin import LogEntryAdmin
+from auditlog.filters import ResourceTypeFilter
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from .models import IdempotentRequest, Role, User
+from .forms import AdminSignInForm
+from .models import AuditEntry, IdempotentRequest, Role, User
 
 FORCE_ROLES = (Role.SCHEDULER, Role.SUITE_MANAGER)
+
+# The admin's sign-in locks out and asks for a two-factor code like the staff pages' does.
+admin.site.login_form = AdminSignInForm
+admin.site.login_template = "accounts/admin_login.html"
 
 
 class RoleScopeFormMixin:
@@ -92,3 +100,30 @@ class IdempotentRequestAdmin(ReadOnlyAdmin):
     list_select_related = ("user",)
     search_fields = ("key", "path", "user__username")
     date_hierarchy = "created_at"
+
+
+# --- The audit log (README, "Security"): read here or on the staff page /audit/ ----------------
+
+admin.site.unregister(AuditEntry)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(LogEntryAdmin):
+    """django-auditlog's admin, which can add, change and delete nothing, saying who (also once
+    their user is gone) and from where."""
+
+    list_display = ["created", "resource_url", "action", "msg_short", "actor_label", "remote_addr"]
+    list_filter = ["action", ResourceTypeFilter]
+    search_fields = ["object_repr", "actor_label", "actor__username", "remote_addr"]
+    readonly_fields = [
+        *LogEntryAdmin.readonly_fields,
+        "actor_label",
+        "remote_addr",
+        "user_agent",
+        "additional_data",
+    ]
+    fieldsets = [
+        (None, {"fields": ["created", "actor_label", "user_url", "resource_url", "cid"]}),
+        ("From", {"fields": ["remote_addr", "user_agent"]}),
+        ("Changes", {"fields": ["action", "msg", "additional_data"]}),
+    ]

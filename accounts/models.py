@@ -1,5 +1,6 @@
 """Staff users and the role that scopes what each can see and change (API.md, "Users and roles")."""
 
+from auditlog.models import AbstractLogEntry
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -78,3 +79,45 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class AuditEntry(AbstractLogEntry):
+    """One entry in the audit log (README, "Security"): who wrote or read what, when, each field
+    before and after, and from where. django-auditlog's log entry (AUDITLOG_LOGENTRY_MODEL), with
+    the user agent and who-as-shown added. Written by accounts.audit.
+
+    Append-only: never changed, never deleted, one at a time. Retention is the one writer allowed
+    to touch entries, in bulk: it blanks an anonymised witness's personal data in them and drops
+    entries older than AUDIT_RETENTION_DAYS."""
+
+    # Kept when a model goes away: removing its content type must not take its entries with it.
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="content type",
+    )
+    actor_label = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="Who, as shown: a username (kept if the user is deleted), 'command createuser', "
+        "'witness (sms)', 'anonymous' or 'system'.",
+    )
+    user_agent = models.CharField(max_length=255, blank=True)
+
+    class Meta(AbstractLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "timestamp"]),
+            models.Index(fields=["actor_label", "timestamp"]),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("The audit log is append-only.")

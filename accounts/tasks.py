@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import audit, services
 
 
 @shared_task(ignore_result=True)
@@ -8,3 +8,9 @@ def purge_idempotency_keys() -> int:
     """Hourly (beat): stored replies to idempotent requests are kept only as long as a client
     could retry (IDEMPOTENCY_KEY_TTL_HOURS); some hold secrets shown once."""
     return services.idempotent_requests_purge()
+
+
+@shared_task(ignore_result=True)
+def purge_audit_log() -> int:
+    """Daily (beat): audit entries older than AUDIT_RETENTION_DAYS (six years) go."""
+    return audit.entries_purge()

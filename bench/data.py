@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import random
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -418,7 +417,11 @@ def _load_witnesses(conn, world: World, now: datetime, rng: random.Random) -> No
 
 
 def _load_users(conn, world: World, now: datetime) -> None:
-    """An admin, and a scheduler for each force, each with an API token."""
+    """An admin, and a scheduler for each force, each with an API token (knox's: only its hash
+    is stored, and it expires as a sign-in's would, long after the benchmark ends)."""
+    from knox.models import get_digest_token
+    from knox.settings import CONSTANTS, knox_settings
+
     users = [("bench-admin", "admin", None)] + [
         (f"bench-scheduler-{code}", "scheduler", n + 1) for n, (code, *_rest) in enumerate(FORCES)
     ]
@@ -440,11 +443,23 @@ def _load_users(conn, world: World, now: datetime) -> None:
                 "force_id": force_id,
             }
         )
-        tokens.append({"key": secrets.token_hex(20), "user_id": user_id, "created": now})
-    world.admin = (1, tokens[0]["key"])
-    world.schedulers = [(token["user_id"], token["key"]) for token in tokens[1:]]
+        digest, token = get_digest_token()
+        tokens.append(
+            {
+                "digest": digest,
+                "token_key": token[: CONSTANTS.TOKEN_KEY_LENGTH],
+                "user_id": user_id,
+                "created": now,
+                "expiry": now + knox_settings.TOKEN_TTL,
+                "token": token,  # kept by the benchmark, never stored
+            }
+        )
+    world.admin = (1, tokens[0]["token"])
+    world.schedulers = [(token["user_id"], token["token"]) for token in tokens[1:]]
     _copy_dicts(conn, "accounts_user", rows)
-    _copy_dicts(conn, "authtoken_token", tokens)
+    _copy_dicts(
+        conn, "knox_authtoken", [{k: v for k, v in t.items() if k != "token"} for t in tokens]
+    )
 
 
 def _load_closures(conn, world: World, now: datetime) -> None:

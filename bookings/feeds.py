@@ -26,6 +26,7 @@ from accounts.models import Role, User
 from config.permissions import is_admin
 from evidence_suites.models import Suite
 
+from . import visibility
 from .calendar import booking_event, location_text, new_calendar
 from .models import Booking, BookingStatus, Court, FeedScope, FeedToken, Witness
 from .rules import LONDON, local
@@ -69,6 +70,19 @@ EVENT_FIELDS = (
 # --- Tokens: who may subscribe to what, and which tokens each user sees ------------------------
 
 
+#: Who may subscribe to what, besides admins (who may to anything): per scope, the roles that
+#: may, each with (the subject's field, the user's field) that must be equal. Read both to
+#: list what a user may subscribe to and to tell whether a token's maker still may.
+SUBSCRIBERS: dict[str, dict[str, tuple[str, str]]] = {
+    FeedScope.COURT: {Role.COURT_USER: ("pk", "court_id")},
+    FeedScope.SUITE: {
+        Role.SUITE_MANAGER: ("force_id", "force_id"),
+        Role.SCHEDULER: ("force_id", "force_id"),
+    },
+    FeedScope.WITNESS: {Role.SCHEDULER: ("force_id", "force_id")},
+}
+
+
 def feed_subjects(*, user: User, scope: str) -> QuerySet:
     """What `user` may subscribe to in `scope`: an admin anything; a court user their court; a
     suite manager their force's suites; a scheduler their force's suites and witnesses."""
@@ -78,13 +92,36 @@ def feed_subjects(*, user: User, scope: str) -> QuerySet:
     objects = model.objects.all()
     if is_admin(user):
         return objects
-    if scope == FeedScope.COURT and user.role == Role.COURT_USER:
-        return objects.filter(pk=user.court_id)
-    if scope == FeedScope.SUITE and user.role in (Role.SUITE_MANAGER, Role.SCHEDULER):
-        return objects.filter(force_id=user.force_id)
-    if scope == FeedScope.WITNESS and user.role == Role.SCHEDULER:
-        return objects.filter(force_id=user.force_id)
-    return objects.none()
+    match = SUBSCRIBERS[FeedScope(scope)].get(user.role)
+    if match is None:
+        return objects.none()
+    subject_field, user_field = match
+    return objects.filter(**{subject_field: getattr(user, user_field)})
+
+
+def may_subscribe(*, user: User | None, scope: str, subject) -> bool:
+    """`feed_subjects`' rule for one subject in hand, without a query; and only for an active
+    user (a deactivated one may no longer do anything)."""
+    if user is None or not user.is_active:
+        return False
+    if is_admin(user):
+        return True
+    match = SUBSCRIBERS[FeedScope(scope)].get(user.role)
+    if match is None:
+        return False
+    subject_field, user_field = match
+    mine = getattr(user, user_field)
+    return mine is not None and getattr(subject, subject_field) == mine
+
+
+def token_works(token: FeedToken) -> bool:
+    """A live token works while its maker may still subscribe to its subject: not once they
+    are deactivated or deleted, or no longer have the role or court or force that let them
+    make it (a court user moved to another court, a suite manager made a court user). Needs
+    the token's subject and `created_by` loaded (select_related), so it costs no query."""
+    return token.revoked_at is None and may_subscribe(
+        user=token.created_by, scope=token.scope, subject=token.subject
+    )
 
 
 def feed_token_list(*, user: User) -> QuerySet[FeedToken]:
@@ -117,14 +154,16 @@ def feed_url(secret: str) -> str:
 
 
 def feed_token_for_secret(secret: str) -> FeedToken | None:
-    """The live token a feed address carries, or None for an unknown or revoked one."""
+    """The working token a feed address carries, or None for an unknown or revoked one, or one
+    whose maker may no longer subscribe to it (`token_works`): one query, its maker joined."""
     if not secret:
         return None
-    return (
-        FeedToken.objects.select_related("court", "suite")
+    token = (
+        FeedToken.objects.select_related("court", "suite", "witness", "created_by")
         .filter(token_hash=token_hash(secret), revoked_at__isnull=True)
         .first()
     )
+    return token if token is not None and token_works(token) else None
 
 
 # --- Which bookings a feed holds --------------------------------------------------------------
@@ -240,8 +279,8 @@ def feed_version(*, token: FeedToken, window: FeedWindow) -> FeedVersion:
 
 
 def _initials(booking: Booking) -> str:
-    witness = booking.witness
-    return "withheld" if witness.anonymised_at is not None else witness.initials
+    # A court's feed names the witness as a court user's screens do.
+    return visibility.witness_label(Role.COURT_USER, booking.witness)
 
 
 def event_text(booking: Booking, scope: str) -> tuple[str, str, str | None]:

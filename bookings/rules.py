@@ -13,10 +13,20 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import Role, User
 from config.errors import Conflict, DomainError
+from config.permissions import is_admin
 from evidence_suites.models import Closure, OpeningHours, Suite
 
-from .models import OCCUPYING_STATUSES, Booking, Hearing, HearingStatus, Witness, WitnessType
+from .models import (
+    OCCUPYING_STATUSES,
+    OPEN_STATUSES,
+    Booking,
+    Hearing,
+    HearingStatus,
+    Witness,
+    WitnessType,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -94,6 +104,57 @@ def check_hearing_window(starts_at: datetime, ends_at: datetime) -> None:
             "A hearing slot lasts at most one sitting day (12 hours).",
             fields={"ends_at": ["At most 12 hours after starts_at."]},
         )
+
+
+def hearing_change_refusal(*, user: User | None, hearing: Hearing) -> DomainError | None:
+    """Why `user` may not change `hearing` (edit, vacate or relist it), or None when they may.
+
+    A hearing is the court's: an admin, and a court user of its court, may change it whoever
+    is booked on it. A scheduler may change it only while every active booking on it is of
+    their own force's witnesses, since a change stands down or moves every witness on it; with
+    another force's witness on it, that force learns of the change from the court, so the
+    scheduler is told to ask the court (409 `hearing_shared`). Active means still open
+    (confirmed or checked in, OPEN_STATUSES): those are the bookings a vacate cancels or
+    releases and a relist moves; a cancelled or completed booking is history no change
+    touches. Suite managers never change hearings. The system (`user` None: seeding, court
+    lists read automatically) may.
+
+    Race-free only when the caller holds the hearing's row FOR UPDATE: booking_create takes it
+    FOR NO KEY UPDATE, so no other force's booking can join between this count and the change.
+    """
+    if user is None or is_admin(user):
+        return None
+    if user.role == Role.COURT_USER:
+        if user.court_id is not None and hearing.court_id == user.court_id:
+            return None
+        return DomainError(
+            "permission_denied",
+            "A court user changes only their own court's hearings.",
+            status_code=403,
+        )
+    if user.role != Role.SCHEDULER:
+        return DomainError(
+            "permission_denied", "Your role cannot change hearings.", status_code=403
+        )
+    others = (
+        Booking.objects.filter(hearing_id=hearing.pk, status__in=OPEN_STATUSES)
+        .exclude(witness__force_id=user.force_id)
+        .count()
+    )
+    if not others:
+        return None
+    are = "booking of another force is" if others == 1 else "bookings of other forces are"
+    return Conflict(
+        "hearing_shared",
+        f"{others} {are} on this hearing: ask the court or an admin to change it.",
+    )
+
+
+def hearing_change_check(*, user: User | None, hearing: Hearing) -> None:
+    """Raise the refusal `hearing_change_refusal` gives, if any (see there for the rule)."""
+    refusal = hearing_change_refusal(user=user, hearing=hearing)
+    if refusal is not None:
+        raise refusal
 
 
 def check_witness_bookable(witness: Witness) -> None:

@@ -8,7 +8,7 @@ from config.api import ModelSerializer, OffsetDateTimeField
 from config.permissions import is_admin
 from evidence_suites.models import Force, Suite
 
-from . import feeds, selectors
+from . import feeds, selectors, visibility
 from .models import (
     AttentionFlag,
     Booking,
@@ -25,6 +25,24 @@ from .phone import WitnessPhoneField
 
 def _user(serializer):
     return serializer.context["request"].user
+
+
+class PolicyFieldsMixin:
+    """Leaves out the fields the caller's role may not see (bookings.visibility, part
+    `policy_part`). The schema, generated without a caller, shows them all; each one left out
+    for some callers must not be listed as required in the response: a writable field with
+    required=False is not, but drf-spectacular lists every read-only field as required
+    (tests/bookings/test_field_policy.py checks the schema)."""
+
+    policy_part: str
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        view = self.context.get("view")
+        if request is None or getattr(view, "swagger_fake_view", False):
+            return fields
+        return visibility.visible(request.user, self.policy_part, fields)
 
 
 class CourtSerializer(ModelSerializer):
@@ -151,7 +169,9 @@ class ScopedWitnessField(serializers.PrimaryKeyRelatedField):
         return selectors.witness_list(user=self.context["request"].user)
 
 
-class BookingSerializer(ModelSerializer):
+class BookingSerializer(PolicyFieldsMixin, ModelSerializer):
+    policy_part = visibility.BOOKING
+
     hearing = ScopedHearingField()
     witness = ScopedWitnessField()
     suite = serializers.PrimaryKeyRelatedField(queryset=Suite.objects.all())
@@ -160,6 +180,10 @@ class BookingSerializer(ModelSerializer):
     suite_code = serializers.CharField(source="suite.code", read_only=True)
     court = serializers.IntegerField(source="hearing.court_id", read_only=True)
     case_reference = serializers.CharField(source="hearing.case_reference", read_only=True)
+    witness_type = serializers.CharField(source="witness.witness_type", read_only=True)
+    witness_initials = serializers.SerializerMethodField(
+        help_text='The initials a court sees ("withheld" once the witness is anonymised).'
+    )
 
     class Meta:
         model = Booking
@@ -168,6 +192,8 @@ class BookingSerializer(ModelSerializer):
             "reference",
             "hearing",
             "witness",
+            "witness_type",
+            "witness_initials",
             "suite",
             "suite_code",
             "court",
@@ -202,12 +228,30 @@ class BookingSerializer(ModelSerializer):
             "updated_at",
         ]
 
+    def get_witness_initials(self, booking: Booking) -> str:
+        return visibility.witness_label(Role.COURT_USER, booking.witness)
+
 
 class BookingUpdateSerializer(BookingSerializer):
     """PATCH: `suite`, `starts_at`, `ends_at` reschedule; the rest are details."""
 
     hearing = ScopedHearingField(read_only=True)
     witness = ScopedWitnessField(read_only=True)
+
+
+class HearingChangeSerializer(HearingSerializer):
+    """The answer to a vacate or relist: the hearing as it now is, and what the change did."""
+
+    bookings = BookingSerializer(
+        source="affected_bookings",
+        many=True,
+        read_only=True,
+        help_text="Every booking the change touched, as it now is: stood down (cancelled) or "
+        "released by a vacate; moved, or left where it was and flagged, by a relist.",
+    )
+
+    class Meta(HearingSerializer.Meta):
+        fields = [*HearingSerializer.Meta.fields, "bookings"]
 
 
 class CancelSerializer(serializers.Serializer):
@@ -224,11 +268,21 @@ class CompleteSerializer(serializers.Serializer):
 
 
 class BookingEventSerializer(ModelSerializer):
+    """One history entry. `changes` holds only the fields the caller may see of the booking
+    (bookings.visibility): a court user's entries never show a staff note, before or after."""
+
     actor = serializers.CharField(source="actor_label")
 
     class Meta:
         model = BookingEvent
         fields = ["at", "actor", "action", "changes"]
+
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        data["changes"] = visibility.visible(user, visibility.HISTORY, data["changes"] or {})
+        return data
 
 
 class AttentionFlagSerializer(ModelSerializer):
@@ -305,6 +359,11 @@ class FeedTokenSerializer(ModelSerializer):
     is_stale = serializers.SerializerMethodField(
         help_text="Not fetched by any calendar in the last 24 hours (or never)."
     )
+    is_working = serializers.SerializerMethodField(
+        help_text="false: its address answers 404, as if revoked, because the user who made it "
+        "is deactivated or deleted, or may no longer subscribe to its court, suite or officer "
+        "(another role, court or force). Revoke it; its subscriber needs a new one."
+    )
 
     class Meta:
         model = FeedToken
@@ -320,6 +379,7 @@ class FeedTokenSerializer(ModelSerializer):
             "last_fetched_at",
             "last_user_agent",
             "is_stale",
+            "is_working",
         ]
         read_only_fields = fields
 
@@ -328,6 +388,9 @@ class FeedTokenSerializer(ModelSerializer):
 
     def get_is_stale(self, token: FeedToken) -> bool:
         return feeds.is_stale(token)
+
+    def get_is_working(self, token: FeedToken) -> bool:
+        return feeds.token_works(token)
 
 
 class FeedTokenCreatedSerializer(FeedTokenSerializer):

@@ -20,6 +20,7 @@ from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import User
 from config.errors import Conflict, DomainError
 from evidence_suites.models import Suite
@@ -79,6 +80,10 @@ def booking_event_record(
         booking=booking, action=action, changes=changes, actor=actor, actor_label=actor_label
     )
     event.save(force_insert=True)
+    if action != "created":  # a new booking is in the audit log already, every field of it
+        audit.record(
+            booking, changes=event.changes, actor=actor, actor_label=actor_label or "", event=action
+        )
     return event
 
 
@@ -155,8 +160,11 @@ def hearing_create(
 @transaction.atomic
 def hearing_update(*, actor: User | None, hearing: Hearing, **fields) -> Hearing:
     """Change a hearing's details. New times relist it (its bookings follow); status may only
-    move to `concluded` here: vacating needs a reason and goes through `hearing_vacate`."""
+    move to `concluded` here: vacating needs a reason and goes through `hearing_vacate`.
+    Who may is `rules.hearing_change_refusal`'s to say, asked with the hearing locked."""
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    rules.hearing_change_check(user=actor, hearing=hearing)
+    hearing.affected_booking_ids = []
     status = fields.pop("status", None)
     starts_at = rules.utc(fields.pop("starts_at", hearing.starts_at))
     ends_at = rules.utc(fields.pop("ends_at", hearing.ends_at))
@@ -193,6 +201,7 @@ def hearing_conclude(*, hearing: Hearing) -> Hearing:
     if not updated:
         raise Conflict("hearing_not_listed", "Only a listed hearing can be concluded.")
     hearing.refresh_from_db()
+    audit.record(hearing, changes={"status": (HearingStatus.LISTED, hearing.status)})
     return hearing
 
 
@@ -200,23 +209,38 @@ def hearing_conclude(*, hearing: Hearing) -> Hearing:
 def hearing_vacate(*, actor: User | None, hearing: Hearing, reason: str) -> Hearing:
     """The hearing is off (cracked, withdrawn...). Witnesses still booked are stood down: their
     bookings are cancelled with the reason; anyone already in a suite is released as not
-    required, so the time they gave still counts."""
+    required, so the time they gave still counts. Who may is `rules.hearing_change_refusal`'s
+    to say. The returned hearing's `affected_booking_ids` are the bookings stood down or
+    released, for the answer to say what was done."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
             "reason_required", "Say why the hearing is vacated.", fields={"reason": ["Required."]}
         )
+    # FOR UPDATE, not the bookings' FOR NO KEY UPDATE: no booking joins it until this commits.
+    hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    rules.hearing_change_check(user=actor, hearing=hearing)
     updated = Hearing.objects.filter(pk=hearing.pk, status=HearingStatus.LISTED).update(
         status=HearingStatus.VACATED, vacated_reason=reason[:200], updated_at=timezone.now()
     )
     if not updated:
         raise Conflict("hearing_not_listed", "Only a listed hearing can be vacated.")
     hearing.refresh_from_db()
+    audit.record(
+        hearing,
+        actor=actor,
+        changes={
+            "status": (HearingStatus.LISTED, hearing.status),
+            "vacated_reason": ("", hearing.vacated_reason),
+        },
+    )
+    hearing.affected_booking_ids = []
     for booking in hearing.bookings.filter(status__in=OPEN_STATUSES).select_related("hearing"):
         if booking.status == BookingStatus.CONFIRMED:
             booking_cancel(actor=actor, booking=booking, reason=f"Hearing vacated: {reason}")
         else:
             booking_complete(actor=actor, booking=booking, outcome=Outcome.NOT_REQUIRED)
+        hearing.affected_booking_ids.append(booking.pk)
     return hearing
 
 
@@ -253,12 +277,16 @@ def hearing_relist(
 ) -> Hearing:
     """The court moved the hearing. A live-link direction survives an adjournment, so each
     booking follows the hearing where its suite is free at the new time; where it is not, the
-    booking stays put and is flagged for staff with the nearest free suites suggested."""
+    booking stays put and is flagged for staff with the nearest free suites suggested.
+
+    Who may is `rules.hearing_change_refusal`'s to say. The returned hearing's
+    `affected_booking_ids` are the bookings it tried to move: moved, or flagged."""
     from .selectors import available_suites
 
     starts_at, ends_at = rules.utc(starts_at), rules.utc(ends_at)
     rules.check_hearing_window(starts_at, ends_at)
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    rules.hearing_change_check(user=actor, hearing=hearing)
     if hearing.status == HearingStatus.CONCLUDED:
         raise Conflict("hearing_concluded", "A concluded hearing cannot be relisted.")
     bookings = list(
@@ -271,6 +299,7 @@ def hearing_relist(
         )
     )
     moves = [(b, *_window_after_relist(b, hearing, starts_at, ends_at)) for b in bookings]
+    hearing.affected_booking_ids = [b.pk for b in bookings]
     # Every suite and witness the moves lock, all at once in the lock order: one by one, in
     # booking order, two relists sharing some could each hold what the other waits for.
     _lock_suites_and_witnesses({b.suite_id for b in bookings}, {b.witness_id for b in bookings})
@@ -853,8 +882,12 @@ def feed_token_revoke(*, actor: User | None, token):
     """The feed address stops working at once (404); other tokens for the same subject don't."""
     from .models import FeedToken
 
-    FeedToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = FeedToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     token.refresh_from_db(fields=["revoked_at"])
+    if revoked:
+        audit.record(token, actor=actor, changes={"revoked_at": (None, token.revoked_at)})
     return token
 
 
@@ -919,53 +952,15 @@ def suite_closure_add(
     return closure
 
 
-PERSONAL_DETAIL_FIELDS = ("notes", "interpreter_language")
-
-
-def _history_anonymise(witness: Witness) -> None:
-    # History is append-only for people; retention is the one writer allowed to blank the
-    # personal details it recorded (staff notes, interpreter language), keeping the entries.
-    events = BookingEvent.objects.filter(booking__witness=witness, action="details_changed")
-    for event in events:
-        changes = {
-            field: ["(anonymised)", "(anonymised)"] if field in PERSONAL_DETAIL_FIELDS else value
-            for field, value in event.changes.items()
-        }
-        BookingEvent.objects.filter(pk=event.pk).update(changes=changes)
-
-
-@transaction.atomic
 def witnesses_anonymise(*, now: datetime | None = None) -> int:
     """Data kept no longer than needed (DPA 2018 Part 3): a set period after a witness's last
-    hearing (RETENTION_DAYS, default 90), their name, collar number, phone and email are
-    removed, with the staff notes and special-measures details of their bookings. Bookings,
-    outcomes and history stay, so reports stay true. Returns how many were anonymised."""
-    from notifications.services import witness_messages_anonymise
+    booking ends (RETENTION_DAYS), or after a witness never booked was last changed
+    (RETENTION_UNBOOKED_DAYS), their details go from every place docs/privacy.md lists. The
+    one retention sweep (bookings.retention) does it and records the run; this is its name for
+    the daily job. Returns how many witnesses were anonymised."""
+    from .retention import retention_sweep
 
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.RETENTION_DAYS)
-    recent_or_future = Booking.objects.filter(witness=models.OuterRef("pk"), ends_at__gte=cutoff)
-    any_booking = Booking.objects.filter(witness=models.OuterRef("pk"))
-    due = Witness.objects.filter(anonymised_at__isnull=True).filter(
-        models.Exists(any_booking), ~models.Exists(recent_or_future)
-    )
-    count = 0
-    # lowest id first: the lock order (see _lock_suites_and_witnesses)
-    for witness in due.select_for_update().order_by("pk"):
-        phone, email = str(witness.phone or ""), witness.email
-        Witness.objects.filter(pk=witness.pk).update(
-            full_name="Anonymised witness",
-            collar_number="",
-            phone="",
-            email="",
-            anonymised_at=now,
-            updated_at=now,
-        )
-        Booking.objects.filter(witness=witness).update(notes="", interpreter_language="")
-        _history_anonymise(witness)
-        witness_messages_anonymise(witness_id=witness.pk, phone=phone, email=email)
-        count += 1
-    return count
+    return retention_sweep(now=now, via="daily job").witnesses
 
 
 @transaction.atomic

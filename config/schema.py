@@ -20,7 +20,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Signed in, but the role does not allow this.",
     "404": "No such object, or one the caller may not see.",
     "409": "Clashes with the current state (e.g. suite_unavailable, witness_unavailable, "
-    "suite_closed, booking_changed, idempotency_key_reused).",
+    "suite_closed, booking_changed, idempotency_key_reused, hearing_shared).",
     "429": "Too many requests; retry after the Retry-After header.",
 }
 

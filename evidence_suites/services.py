@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
+from auditlog.context import disable_auditlog
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from accounts import audit
 from config.errors import Conflict, DomainError
 
 from .models import Closure, Force, OpeningHours, Suite
@@ -66,11 +68,18 @@ def check_opening_periods(periods: Iterable[Period]) -> list[Period]:
 
 def _replace_opening_hours(suite: Suite, periods: Iterable[Period]) -> None:
     ordered = check_opening_periods(periods)
-    suite.opening_hours.all().delete()
-    OpeningHours.objects.bulk_create(
+    before = [str(hours) for hours in suite.opening_hours.all()]
+    # The audit log has the week's hours before and after, on the suite: one entry, not one
+    # per period deleted and none for those made (bulk_create sends no signal).
+    with disable_auditlog():
+        suite.opening_hours.all().delete()
+    made = OpeningHours.objects.bulk_create(
         OpeningHours(suite=suite, weekday=p.weekday, opens=p.opens, closes=p.closes)
         for p in ordered
     )
+    after = [str(hours) for hours in made]
+    if before != after:
+        audit.record(suite, changes={"opening_hours": (before or None, after)})
 
 
 @transaction.atomic

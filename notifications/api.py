@@ -13,7 +13,8 @@ from .serializers import MessageSerializer
 @extend_schema(tags=["bookings"])
 class BookingNotificationsView(ListAPIView):
     """Every message for a booking: channel, kind, delivery status, provider id, error code.
-    The witness link in a text is shown masked."""
+    The witness link in a text is shown masked. A court user sees whether each went and
+    arrived, not what it said: no `body` or `status_detail` (bookings.visibility)."""
 
     serializer_class = MessageSerializer
     queryset = Message.objects.none()

@@ -104,3 +104,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(self, create, extracted, **kwargs):
         if create:
             self.save()
+
+
+def api_token_for(user: User) -> str:
+    """An API token for `user`, as `POST /api/v1/auth/token/` gives one (hashed at rest), but
+    without an expiry: tests stand the clock on days of their own choosing, and a token made
+    at the real time would have expired there. Expiry is tested in tests/accounts/test_tokens.py.
+    """
+    from knox.models import AuthToken
+
+    return AuthToken.objects.create(user=user, expiry=None)[1]

@@ -12,6 +12,7 @@ PAGES = [
     ("suites", "Suites", None),
     ("feeds", "Calendar feeds", None),
     ("reports", "Reports", None),
+    ("audit", "Audit log", {Role.ADMIN}),
 ]
 
 

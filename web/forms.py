@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from accounts.forms import SecureSignInMixin
+
 WIDGET_CLASSES = {
     forms.Select: "govuk-select",
     forms.Textarea: "govuk-textarea",
@@ -40,7 +42,10 @@ class GovukFormMixin:
                 )
 
 
-class SignInForm(GovukFormMixin, AuthenticationForm):
+class SignInForm(GovukFormMixin, SecureSignInMixin, AuthenticationForm):
+    """Username and password; a two-factor code for those enrolled; refused while axes has
+    the username or the address locked out (accounts.forms)."""
+
     error_messages = {
         "invalid_login": "Enter a correct username and password.",
         "inactive": "This account is switched off. Ask your administrator.",

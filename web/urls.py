@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .pages import bookings, feeds, hearings, reports, suites, witnesses
+from .pages import audit, bookings, feeds, hearings, reports, suites, witnesses
 
 app_name = "web"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     *witnesses.urlpatterns,
     *feeds.urlpatterns,
     *reports.urlpatterns,
+    *audit.urlpatterns,
 ]

@@ -38,8 +38,10 @@ class SignInView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         if _too_many_attempts(request):
-            form = self.get_form()
-            form.errors.clear()
+            # Unbound, so the password of a refused attempt is never checked (nor counted).
+            form = self.get_form_class()(
+                request, initial={"username": request.POST.get("username", "")}
+            )
             response = render(
                 request,
                 self.template_name,

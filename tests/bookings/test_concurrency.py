@@ -9,13 +9,12 @@ import pytest
 import requests
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from bookings import services
 from bookings.models import Booking, BookingStatus, Hearing, Witness
 from config.errors import Conflict
 from evidence_suites.models import Suite
-from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
+from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, api_token_for, london
 
 CONCURRENT_REQUESTS = 20
 
@@ -40,7 +39,7 @@ def test_twenty_simultaneous_requests_for_one_suite_slot_create_exactly_one_book
 ):
     # given: twenty different witnesses, all wanted in the same suite for the same hearing
     witnesses = WitnessFactory.create_batch(CONCURRENT_REQUESTS, force=suite.force)
-    token = Token.objects.create(user=scheduler).key
+    token = api_token_for(scheduler)
     bodies = [{"hearing": hearing.id, "witness": w.id, "suite": suite.id} for w in witnesses]
 
     # when: they are all sent at once
@@ -62,7 +61,7 @@ def test_one_witness_booked_into_two_suites_at_once_ends_in_one_booking(
     from tests.factories import SuiteFactory
 
     suites = SuiteFactory.create_batch(10, force=officer.force)
-    token = Token.objects.create(user=scheduler).key
+    token = api_token_for(scheduler)
     bodies = [{"hearing": hearing.id, "witness": officer.id, "suite": s.id} for s in suites]
 
     responses = _post_all(f"{live_server.url}/api/v1/bookings/", token, bodies)

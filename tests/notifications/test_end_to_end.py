@@ -7,9 +7,9 @@ import time
 
 import pytest
 import requests
-from rest_framework.authtoken.models import Token
 
 from notifications.models import Kind, Message, Status
+from tests.factories import api_token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,7 +30,7 @@ def service(live_server, fake_twilio, settings, scheduler):
     settings.PUBLIC_BASE_URL = live_server.url
     fake_twilio.app_url = live_server.url
     session = requests.Session()
-    session.headers["Authorization"] = f"Token {Token.objects.create(user=scheduler).key}"
+    session.headers["Authorization"] = f"Token {api_token_for(scheduler)}"
     session.base = live_server.url
     return session
 

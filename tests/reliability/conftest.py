@@ -27,10 +27,10 @@ import pytest
 import requests
 from django.conf import settings as django_settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from notifications.fake_twilio import FakeTwilio
 from notifications.twilio_client import BaseUrlHttpClient
+from tests.factories import api_token_for
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 ACCOUNT_SID = "AC" + "ef" * 16
@@ -130,7 +130,7 @@ class Api:
 
 @pytest.fixture
 def api_http(live_server, scheduler) -> Api:
-    return Api(live_server.url, Token.objects.create(user=scheduler).key)
+    return Api(live_server.url, api_token_for(scheduler))
 
 
 def no_server_errors(replies: list[Reply]) -> list[str]:

@@ -553,11 +553,10 @@ def test_a_closure_added_while_a_booking_is_being_made_catches_it(
     """A suite manager closes a suite while a scheduler's booking in it is being made: the
     closure waits for the booking (the suite's lock) and then flags it, rather than committing
     first unaware of it and leaving a booking in a closed suite that nobody is told about."""
-    from rest_framework.authtoken.models import Token
-
+    from tests.factories import api_token_for
     from tests.reliability.conftest import Api
 
-    manager = Api(live_server.url, Token.objects.create(user=suite_manager).key)
+    manager = Api(live_server.url, api_token_for(suite_manager))
     suite = SuiteFactory(force=sussex)
     hearing = HearingFactory(court=court)
     reply = {}

@@ -40,7 +40,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from twilio.request_validator import RequestValidator
 
 from accounts.models import Role
@@ -65,6 +65,7 @@ from tests.factories import (
     SuiteFactory,
     UserFactory,
     WitnessFactory,
+    api_token_for,
     london,
 )
 from tests.security.conftest import module_data
@@ -104,6 +105,7 @@ API = """
 # method path                                            anon admin sch-A    sch-B    sm-A     court-X  court-Y  body
 POST   /api/v1/auth/token/                               200  200   200      200      200      200      200      own_credentials
 POST   /api/v1/auth/token/                               400  400   400      400      400      400      400      wrong_password
+DELETE /api/v1/auth/token/                               401  204   204      204      204      204      204
 GET    /api/v1/me/                                       401  200   200      200      200      200      200
 GET    /api/v1/forces/                                   401  200   200      200      200      200      200
 GET    /api/v1/forces/{force}/                           401  200   200      200      200      200      200
@@ -124,9 +126,9 @@ GET    /api/v1/availability/?{availability_query}        401  200   200      200
 GET    /api/v1/hearings/                                 401  200   200      200      200      200      200
 GET    /api/v1/hearings/{hearing}/                       401  200   200      200      200      200|404  200|404
 POST   /api/v1/hearings/                                 401  201   201      201      403      201|400  201|400  new_hearing
-PATCH  /api/v1/hearings/{hearing}/                       401  200   200      200      403      200|404  200|404  courtroom
-POST   /api/v1/hearings/{hearing}/vacate/                401  200   200      200      403      200|404  200|404  reason
-POST   /api/v1/hearings/{hearing}/relist/                401  200   200      200      403      200|404  200|404  next_day
+PATCH  /api/v1/hearings/{hearing}/                       401  200   200|409  200|409  403      200|404  200|404  courtroom
+POST   /api/v1/hearings/{hearing}/vacate/                401  200   200|409  200|409  403      200|404  200|404  reason
+POST   /api/v1/hearings/{hearing}/relist/                401  200   200|409  200|409  403      200|404  200|404  next_day
 GET    /api/v1/witnesses/                                401  200   200      200      200      200      200
 GET    /api/v1/witnesses/{witness}/                      401  200   200|404  200|404  404      404      404
 POST   /api/v1/witnesses/                                401  201   201|400  201|400  403      403      403      new_witness
@@ -184,16 +186,18 @@ GET    /suites/{suite}/closures/{closure}/remove/        302  200   403      403
 POST   /suites/{suite}/closures/{closure}/remove/        302  302   403      403      302|403  403      403      empty
 GET    /hearings/                                        302  200   200      200      200      200      200
 GET    /hearings/{hearing}/                              302  200   200      200      200      200|404  200|404
-GET    /hearings/{hearing}/vacate/                       302  200   200      200      403      200|404  200|404
-POST   /hearings/{hearing}/vacate/                       302  200   200      200      403      200|404  200|404  empty
-GET    /hearings/{hearing}/relist/                       302  200   200      200      403      200|404  200|404
-POST   /hearings/{hearing}/relist/                       302  200   200      200      403      200|404  200|404  empty
+GET    /hearings/{hearing}/vacate/                       302  200   200|409  200|409  403      200|404  200|404
+POST   /hearings/{hearing}/vacate/                       302  200   200|409  200|409  403      200|404  200|404  empty
+GET    /hearings/{hearing}/relist/                       302  200   200|409  200|409  403      200|404  200|404
+POST   /hearings/{hearing}/relist/                       302  200   200|409  200|409  403      200|404  200|404  empty
 GET    /witnesses/                                       302  200   200      200      404      404      404
 GET    /witnesses/{witness}/                             302  200   200|404  200|404  404      404      404
 GET    /calendar-feeds/                                  302  200   200      200      200      200      200
 GET    /calendar-feeds/{feed_token}/revoke/              302  200   200|404  200|404  200|404  200|404  200|404
 POST   /calendar-feeds/{feed_token}/revoke/              302  302   302|404  302|404  302|404  302|404  302|404  empty
 GET    /reports/                                         302  200   200      200      200      200      200
+GET    /audit/                                           302  200   404      404      404      404      404
+GET    /audit/?format=csv                                302  200   404      404      404      404      404
 """  # noqa: E501 (a table: one line per endpoint, one column per role)
 
 # The token in the address is the only key: a staff session changes nothing.
@@ -205,6 +209,14 @@ GET    /feeds/{revoked_feed_secret}.ics                  404  404   404      404
 GET    /feeds/{unknown_secret}.ics                       404  404   404      404      404      404      404
 GET    /feeds/?token={unknown_secret}                    404  404   404      404      404      404      404
 GET    /feeds/                                           404  404   404      404      404      404      404
+GET    /healthz                                          200  200   200      200      200      200      200
+GET    /readyz                                           200  200   200      200      200      200      200
+GET    /sign-in/                                         200  302   302      302      302      302      302
+POST   /sign-in/                                         200  302   302      302      302      302      302      wrong_password
+GET    /sign-out/                                        405  405   405      405      405      405      405
+POST   /sign-out/                                        302  302   302      302      302      302      302      empty
+GET    /admin/login/                                     200  200   200      200      200      200      200
+POST   /admin/login/                                     200  200   200      200      200      200      200      wrong_password
 GET    /w/{witness_link}/                                200  200   200      200      200      200      200
 POST   /w/{witness_link}/                                302  302   302      302      302      302      302      attend
 GET    /w/{expired_witness_link}/                        404  404   404      404      404      404      404
@@ -359,6 +371,7 @@ REASONS = {
     403: "forbidden",
     404: "not found",
     405: "method not allowed",
+    409: "conflict",
 }
 
 
@@ -490,7 +503,7 @@ def world(django_db_setup, django_db_blocker):
                 username="maidstone.court", role=Role.COURT_USER, force=None, court=maidstone
             ),
         }
-        tokens = {role: Token.objects.create(user=user).key for role, user in users.items()}
+        tokens = {role: api_token_for(user) for role, user in users.items()}
         # Each user's own calendar feed token (what they may list and revoke).
         feed_tokens = {
             role: services.feed_token_create(
@@ -524,7 +537,9 @@ def world(django_db_setup, django_db_blocker):
             "feed_tokens": feed_tokens,
             "fixed": {
                 "assumption": Assumption.objects.filter(force=None).order_by("pk").first().pk,
-                "feed_secret": feed_tokens["scheduler_a"].secret,
+                # a court feed made by one who may subscribe to it (a token stops working
+                # once its maker may not: bookings.feeds.token_works)
+                "feed_secret": feed_tokens["court_user_x"].secret,
                 "revoked_feed_secret": revoked.secret,
                 "unknown_secret": "no-such-secret-000000000000",
                 "witness_link": witness_link,
@@ -604,7 +619,7 @@ def state() -> tuple:
         list(Message.objects.order_by("pk").values_list("pk", "status")),
         InboundSms.objects.count(),
         SmsOptOut.objects.count(),
-        Token.objects.count(),
+        AuthToken.objects.count(),
     )
 
 

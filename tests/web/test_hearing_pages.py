@@ -341,4 +341,4 @@ def test_a_hearing_page_costs_the_same_queries_for_3_bookings_as_for_30(
         response = client.get(url)
 
     assert len(re.findall(r'href="/bookings/\d+/"', response.content.decode())) == 30
-    assert few <= 8
+    assert few <= 9  # one of them: are other forces' witnesses booked (may they change it?)

@@ -144,7 +144,7 @@ def test_the_witness_list_costs_the_same_queries_for_3_rows_as_for_30(
         response = client.get("/witnesses/")
 
     assert len(re.findall(r'href="/witnesses/\d+/"', response.content.decode())) == 30
-    assert few <= 6
+    assert few <= 7  # one is the audit log's record of the witnesses read, all in one INSERT
 
 
 def test_a_witness_page_costs_the_same_queries_for_3_bookings_as_for_30(
@@ -171,4 +171,4 @@ def test_a_witness_page_costs_the_same_queries_for_3_bookings_as_for_30(
         response = client.get(url)
 
     assert len(re.findall(r'href="/bookings/\d+/"', response.content.decode())) == 30
-    assert few <= 8
+    assert few <= 9  # one is the audit log's record of the read

@@ -60,7 +60,9 @@ def token_subject(token: FeedToken) -> str:
 
 def token_row(token: FeedToken, now) -> dict:
     never = token.last_fetched_at is None
-    if never and token.created_at >= now - feeds.STALE_AFTER:
+    if not feeds.token_works(token):
+        state = "not_working"  # its maker may no longer subscribe: the address is a 404
+    elif never and token.created_at >= now - feeds.STALE_AFTER:
         state = "new"  # just made: its calendar has not had time to fetch it
     elif feeds.is_stale(token, now):
         state = "stale"

@@ -1,8 +1,11 @@
 """Staff pages: hearings. Court lists by court and day, a hearing and its bookings, and the two
 things courts do to a hearing: vacate it (witnesses stood down) or relist it (bookings follow).
 
-Who may do what is the API's rule: court users see and change their own court's hearings;
-schedulers and admins all of them; suite managers only read."""
+Who may change a hearing is one rule, `bookings.rules.hearing_change_refusal`, the API's too:
+court users their own court's hearings, admins any; schedulers a hearing only while every
+active booking on it is their force's (otherwise a 409 page saying to ask the court); suite
+managers only read. The service asks it again with the hearing locked, so a booking of another
+force made while the form was open is still caught."""
 
 from __future__ import annotations
 
@@ -20,17 +23,16 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
-from bookings import selectors, services
+from bookings import rules, selectors, services
 from bookings.models import (
     OPEN_STATUSES,
-    AttentionFlag,
     AttentionKind,
     BookingStatus,
     Hearing,
     HearingStatus,
 )
 from bookings.rules import LONDON, local
-from config.errors import DomainError
+from config.errors import Conflict, DomainError
 from config.permissions import has_role, is_admin
 from evidence_suites import selectors as suite_selectors
 
@@ -39,15 +41,35 @@ from ..forms_admin_pages import HearingFilterForm, RelistForm, VacateForm, date_
 HEARINGS_PER_PAGE = 50
 
 
-def may_change(user) -> bool:
-    """Vacate and relist: schedulers, court users (their court's hearings are all they can
-    open) and admins, as in the API."""
-    return has_role(user, Role.SCHEDULER, Role.COURT_USER)
+def _change_refusal(user, hearing: Hearing) -> Conflict | None:
+    """Why the user may not vacate or relist this hearing (a 409 page), or None when they may.
+    A role that never may (a suite manager) is a 403, as in the API."""
+    refusal = rules.hearing_change_refusal(user=user, hearing=hearing)
+    if refusal is not None and not isinstance(refusal, Conflict):
+        raise PermissionDenied(refusal.detail)
+    return refusal
 
 
-def _require_may_change(user) -> None:
-    if not may_change(user):
-        raise PermissionDenied("Your role cannot vacate or relist hearings.")
+def _refused(request, template: str, context: dict, refusal: DomainError):
+    """The form's page with the refusal in the error summary, and the refusal's status. When
+    the user may not change this hearing at all, no form: there is nothing to correct."""
+    shared = refusal.code == "hearing_shared"
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "errors": [refusal.detail],
+            "refused": shared,
+            # with no form, the summary's link leads to the page itself
+            "error_anchor": "main-content" if shared else context["error_anchor"],
+        },
+        status=refusal.status_code,
+    )
+
+
+def _references(bookings) -> str:
+    return ", ".join(booking.reference for booking in bookings)
 
 
 def _is_court_user(user) -> bool:
@@ -186,6 +208,12 @@ def hearing_page(request, pk: int):
             selectors.booking_list(user=user).filter(hearing=hearing)
         ).order_by("starts_at", "witness__full_name", "id")
     )
+    try:
+        refusal = _change_refusal(user, hearing)
+    except PermissionDenied:
+        may_change, refusal = False, None
+    else:
+        may_change = refusal is None
     return render(
         request,
         "web/hearing.html",
@@ -193,7 +221,8 @@ def hearing_page(request, pk: int):
             "hearing": hearing,
             "bookings": bookings,
             "flagged": _flagged_with_suggestions(bookings),
-            "may_change": may_change(user),
+            "may_change": may_change,
+            "change_refusal": refusal,
             "book_url": _book_url(hearing, user),
         },
     )
@@ -204,34 +233,37 @@ def hearing_page(request, pk: int):
 def hearing_vacate(request, pk: int):
     user = request.user
     hearing = get_object_or_404(selectors.hearing_list(user=user), pk=pk)
-    _require_may_change(user)
+    refusal = _change_refusal(user, hearing)
     if hearing.status != HearingStatus.LISTED and request.method == "GET":
         return redirect("web:hearing", pk=hearing.pk)
     to_stand_down = hearing.bookings.filter(status__in=OPEN_STATUSES).count()
     form = VacateForm(request.POST if request.method == "POST" else None)
-    errors: list[str] = []
+    context = {
+        "hearing": hearing,
+        "form": form,
+        "to_stand_down": to_stand_down,
+        "error_anchor": "id_reason",
+    }
+    if refusal is not None:
+        return _refused(request, "web/hearing_vacate.html", context, refusal)
     if form.is_bound and form.is_valid():
         try:
-            services.hearing_vacate(actor=user, hearing=hearing, reason=form.cleaned_data["reason"])
-        except DomainError as refusal:
-            errors = [refusal.detail]
-        else:
-            messages.success(
-                request,
-                f"Hearing vacated: {plural(to_stand_down, 'witness', 'witnesses')} stood down.",
+            hearing = services.hearing_vacate(
+                actor=user, hearing=hearing, reason=form.cleaned_data["reason"]
             )
-            return redirect("web:hearing", pk=hearing.pk)
-    return render(
-        request,
-        "web/hearing_vacate.html",
-        {
-            "hearing": hearing,
-            "form": form,
-            "to_stand_down": to_stand_down,
-            "errors": errors,
-            "error_anchor": "id_reason",
-        },
-    )
+        except DomainError as refusal:
+            return _refused(request, "web/hearing_vacate.html", context, refusal)
+        stood_down = list(
+            selectors.booking_list(user=user)
+            .filter(pk__in=hearing.affected_booking_ids)
+            .order_by("starts_at", "reference")
+        )
+        outcome = f"{plural(len(stood_down), 'witness', 'witnesses')} stood down."
+        if stood_down:
+            outcome += f" Bookings stood down: {_references(stood_down)}."
+        messages.success(request, f"Hearing vacated: {outcome}")
+        return redirect("web:hearing", pk=hearing.pk)
+    return render(request, "web/hearing_vacate.html", {**context, "errors": []})
 
 
 @login_required
@@ -239,7 +271,7 @@ def hearing_vacate(request, pk: int):
 def hearing_relist(request, pk: int):
     user = request.user
     hearing = get_object_or_404(selectors.hearing_list(user=user), pk=pk)
-    _require_may_change(user)
+    refusal = _change_refusal(user, hearing)
     if request.method == "POST":
         form = RelistForm(request.POST)
     else:
@@ -251,10 +283,15 @@ def hearing_relist(request, pk: int):
                 "ends_at_time": f"{ends:%H:%M}",
             }
         )
-    following = list(
-        hearing.bookings.filter(status=BookingStatus.CONFIRMED).values_list("pk", flat=True)
-    )
-    errors: list[str] = []
+    following = hearing.bookings.filter(status=BookingStatus.CONFIRMED).count()
+    context = {
+        "hearing": hearing,
+        "form": form,
+        "following": following,
+        "error_anchor": "id_on_day",
+    }
+    if refusal is not None:
+        return _refused(request, "web/hearing_relist.html", context, refusal)
     if form.is_bound and form.is_valid():
         try:
             hearing = services.hearing_relist(
@@ -264,34 +301,35 @@ def hearing_relist(request, pk: int):
                 ends_at=form.cleaned_data["ends_at"],
             )
         except DomainError as refusal:
-            errors = [refusal.detail]
-        else:
-            stuck = AttentionFlag.objects.filter(
-                booking__in=following,
-                kind=AttentionKind.RELIST_CONFLICT,
-                resolved_at__isnull=True,
-            ).count()
-            moved = len(following) - stuck
-            when = dateformat.format(local(hearing.starts_at), "l j F Y, H:i")
-            outcome = (
-                f"{plural(moved, 'booking', 'bookings')} moved with it; "
-                f"{stuck} {'needs' if stuck == 1 else 'need'} attention."
-                if following
-                else "It had no bookings to move."
-            )
-            messages.success(request, f"Hearing relisted for {when}. {outcome}")
-            return redirect("web:hearing", pk=hearing.pk)
-    return render(
-        request,
-        "web/hearing_relist.html",
-        {
-            "hearing": hearing,
-            "form": form,
-            "following": len(following),
-            "errors": errors,
-            "error_anchor": "id_on_day",
-        },
+            return _refused(request, "web/hearing_relist.html", context, refusal)
+        messages.success(request, _relist_outcome(user, hearing))
+        return redirect("web:hearing", pk=hearing.pk)
+    return render(request, "web/hearing_relist.html", {**context, "errors": []})
+
+
+def _relist_outcome(user, hearing: Hearing) -> str:
+    """What the relist did, booking by booking: which moved with it, which need attention."""
+    affected = list(
+        selectors.with_open_flags(
+            selectors.booking_list(user=user).filter(pk__in=hearing.affected_booking_ids)
+        ).order_by("starts_at", "reference")
     )
+    stuck = [
+        b for b in affected if any(f.kind == AttentionKind.RELIST_CONFLICT for f in b.flags.all())
+    ]
+    moved = [b for b in affected if b not in stuck]
+    when = dateformat.format(local(hearing.starts_at), "l j F Y, H:i")
+    if not affected:
+        return f"Hearing relisted for {when}. It had no bookings to move."
+    outcome = (
+        f"{plural(len(moved), 'booking', 'bookings')} moved with it; "
+        f"{len(stuck)} {'needs' if len(stuck) == 1 else 'need'} attention."
+    )
+    if moved:
+        outcome += f" Moved: {_references(moved)}."
+    if stuck:
+        outcome += f" Needs attention: {_references(stuck)}."
+    return f"Hearing relisted for {when}. {outcome}"
 
 
 urlpatterns = [

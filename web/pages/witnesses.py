@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import Role
 from bookings import selectors
 from bookings.phone import e164
@@ -49,6 +50,8 @@ def witness_list(request):
     page = Paginator(witnesses.order_by("full_name", "id"), WITNESSES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # Each witness listed is a read of their personal data; what was searched for is a name.
+    audit.record_access(page, via="witness search page" if query else "witnesses page")
     return render(
         request,
         "web/witnesses.html",
@@ -64,6 +67,7 @@ def witness_list(request):
 @login_required
 def witness_page(request, pk: int):
     witness = get_object_or_404(_visible_witnesses(request.user), pk=pk)
+    audit.record_access([witness], via="witness page")
     phone = e164(witness.phone) if witness.phone else ""
     # The ledger says when and how the number opted out (or back in); the witness row only
     # says whether it is out now.

@@ -6,17 +6,29 @@ Creates a staff user scoped by role (API.md, "Users and roles"):
 - `scheduler`, `suite_manager`: one police force (`--force`, a force code).
 - `court_user`: one court (`--court`, a court code).
 
-`--update` resets the password, role, scope and email of an existing user instead of refusing.
+`--update` resets the password, role, scope and email of an existing user instead of refusing
+(and ends their API tokens, as any password change does).
+
+`--otp` enrols the user in two-factor sign-in: a new authenticator app secret and ten recovery
+codes, printed this once (the admin never shows them); run it again to replace them, e.g.
+for a lost phone.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from accounts.audit import AuditedCommand
 from accounts.models import Role, User
+from accounts.two_factor import (
+    Enrolment,
+    has_two_factor,
+    two_factor_enrol,
+    two_factor_required,
+)
 from bookings.models import Court
 from evidence_suites.models import Force
 
@@ -104,7 +116,7 @@ def staff_user_save(
     return user, created
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Create a staff user with a role, scoped to a police force or a court."
 
     def add_arguments(self, parser):
@@ -121,22 +133,61 @@ class Command(BaseCommand):
             action="store_true",
             help="If the user exists, reset their password, role, scope (and email, if given).",
         )
+        parser.add_argument(
+            "--otp",
+            action="store_true",
+            help="Enrol in two-factor sign-in: prints an authenticator secret and recovery codes "
+            "once (replacing any the user had).",
+        )
 
     def handle(
-        self, *args, username, password, role, force_code, court_code, email, update, **options
+        self,
+        *args,
+        username,
+        password,
+        role,
+        force_code,
+        court_code,
+        email,
+        update,
+        otp,
+        **options,
     ):
-        user, created = staff_user_save(
-            username=username,
-            password=password,
-            role=role,
-            force_code=force_code,
-            court_code=court_code,
-            email=email,
-            update=update,
-        )
+        with transaction.atomic():
+            user, created = staff_user_save(
+                username=username,
+                password=password,
+                role=role,
+                force_code=force_code,
+                court_code=court_code,
+                email=email,
+                update=update,
+            )
+            enrolment = two_factor_enrol(user=user) if otp else None
         scope = user.force or user.court
         where = f" ({scope})" if scope else ""
         verb = "Created" if created else "Updated"
         self.stdout.write(
             self.style.SUCCESS(f"{verb} {user.username}: {user.get_role_display()}{where}.")
         )
+        if enrolment is not None:
+            self._print_enrolment(user, enrolment)
+        elif two_factor_required(user) and not has_two_factor(user):
+            self.stdout.write(
+                self.style.WARNING(
+                    f"A {user.get_role_display().lower()} must use two-factor sign-in "
+                    "(OTP_REQUIRED_ROLES): they cannot sign in until enrolled. Run this again "
+                    "with --update --otp."
+                )
+            )
+
+    def _print_enrolment(self, user: User, enrolment: Enrolment) -> None:
+        write = self.stdout.write
+        write(f"Two-factor sign-in is set up for {user.username}. Shown this once only:")
+        write("  Authenticator app secret (type it in, or open the link below on the phone):")
+        write(f"    {enrolment.secret}")
+        write(f"    {enrolment.uri}")
+        write("  Recovery codes (each works once, instead of the app's code):")
+        for code in enrolment.recovery_codes:
+            write(f"    {code}")
+        write("Give them to the user by a safe route: they are not shown again.")

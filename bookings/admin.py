@@ -358,3 +358,52 @@ class AttentionFlagAdmin(admin.ModelAdmin):
         for flag in flags:
             services.attention_flag_resolve(actor=request.user, flag=flag)
         self.message_user(request, f"{len(flags)} flag(s) resolved.", messages.SUCCESS)
+
+
+# --- Retention runs (bookings.retention, docs/privacy.md) -------------------------------------
+
+# Imported here, with the admin it serves, so this section stands on its own.
+from django.utils.html import format_html  # noqa: E402
+
+from .models import RetentionRun  # noqa: E402
+from .retention import ROWS, counts_in_words  # noqa: E402
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    """What each retention run changed, newest first: admins see here that the sweep runs and
+    what it did. A record, so read-only."""
+
+    list_display = ("at", "via", "witnesses", "bookings", "feeds", "messages_changed")
+    date_hierarchy = "at"
+    fields = ("at", "via", "what_changed")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Witnesses anonymised")
+    def witnesses(self, run: RetentionRun) -> int:
+        return sum(run.counts.get(key, 0) for key in ("witnesses_booked", "witnesses_unbooked"))
+
+    @admin.display(description="Bookings")
+    def bookings(self, run: RetentionRun) -> int:
+        return run.counts.get("bookings", 0)
+
+    @admin.display(description="Feeds revoked")
+    def feeds(self, run: RetentionRun) -> int:
+        return run.counts.get("feeds", 0)
+
+    @admin.display(description="Messages")
+    def messages_changed(self, run: RetentionRun) -> int:
+        return run.counts.get("messages", 0)
+
+    @admin.display(description=f"What changed ({len(ROWS)} rows of docs/privacy.md)")
+    def what_changed(self, run: RetentionRun):
+        return format_html("<pre>{}</pre>", "\n".join(counts_in_words(run.counts)))

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
     inline_serializer,
@@ -16,10 +17,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import audit
 from accounts.models import Role
 from config.api import IdempotentCreateMixin, ScopedQuerysetMixin
-from config.filters import OffsetDateTimeFilter
+from config.filters import DayFilter, IdFilter, OffsetDateTimeFilter
 from config.permissions import ReadOrRoles, is_admin
+from config.schema import ErrorSerializer
 from evidence_suites import selectors as suite_selectors
 from evidence_suites.api import require_manager_of
 from evidence_suites.models import Closure, Suite
@@ -42,6 +45,7 @@ from .serializers import (
     FeedTokenCreatedSerializer,
     FeedTokenCreateSerializer,
     FeedTokenSerializer,
+    HearingChangeSerializer,
     HearingCreateSerializer,
     HearingSerializer,
     HearingUpdateSerializer,
@@ -73,7 +77,7 @@ class CourtViewSet(
 
 
 class HearingFilter(filters.FilterSet):
-    date = filters.DateFilter(method="filter_date", help_text="Hearings on this day (UK time).")
+    date = DayFilter(method="filter_date", help_text="Hearings on this day (UK time).")
     starts_after = OffsetDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = OffsetDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
@@ -85,7 +89,19 @@ class HearingFilter(filters.FilterSet):
         return queryset.filter(starts_at__date=value)
 
 
+HEARING_SHARED = OpenApiResponse(
+    ErrorSerializer,
+    description="`hearing_shared`: a scheduler may change a hearing only while every active "
+    "booking on it is their force's; `detail` says how many other forces' bookings are on it. "
+    "Nothing changed: the court or an admin may change it. Also `hearing_not_listed`, "
+    "`hearing_concluded`, `booking_changed`.",
+)
+
+
 @extend_schema(tags=["hearings"])
+@extend_schema_view(
+    partial_update=extend_schema(responses={200: HearingSerializer, 409: HEARING_SHARED})
+)
 class HearingViewSet(
     ScopedQuerysetMixin,
     IdempotentCreateMixin,
@@ -96,7 +112,12 @@ class HearingViewSet(
     viewsets.GenericViewSet,
 ):
     """Court hearing slots. Court users see and change their own court's; schedulers and
-    admins see all. Vacating stands the booked witnesses down; relisting moves them."""
+    admins see all. Vacating stands the booked witnesses down; relisting moves them.
+
+    Who may change one (PATCH, vacate, relist) is one rule, `rules.hearing_change_refusal`,
+    asked by the services with the hearing locked: admins and the court's users always; a
+    scheduler only while every active booking on it is their force's (else 409
+    `hearing_shared`)."""
 
     permission_classes = [ReadOrRoles]
     write_roles = (Role.SCHEDULER, Role.COURT_USER)
@@ -128,18 +149,21 @@ class HearingViewSet(
         )
 
     def _hearing_with_bookings(self, hearing: Hearing) -> dict:
-        data = HearingSerializer(hearing, context=self.get_serializer_context()).data
-        bookings = selectors.booking_list(user=self.request.user).filter(hearing=hearing)
-        data["bookings"] = BookingSerializer(
-            selectors.with_open_flags(bookings), many=True, context=self.get_serializer_context()
-        ).data
-        return data
+        """The hearing, and the bookings the change touched as they are now (all of them the
+        caller's to see: the rule let only the court, an admin or the one force change it)."""
+        hearing.affected_bookings = selectors.booking_list(user=self.request.user).filter(
+            pk__in=hearing.affected_booking_ids
+        )
+        return HearingChangeSerializer(hearing, context=self.get_serializer_context()).data
 
-    @extend_schema(request=VacateSerializer, responses=HearingSerializer)
+    @extend_schema(
+        request=VacateSerializer, responses={200: HearingChangeSerializer, 409: HEARING_SHARED}
+    )
     @action(detail=True, methods=["post"])
     def vacate(self, request, pk=None):
         """The hearing is off: its bookings are cancelled with the reason and witnesses stood
-        down."""
+        down (one already in a suite is released as not required). `bookings` lists each one
+        this stood down or released."""
         hearing = self.get_object()
         serializer = VacateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -148,11 +172,14 @@ class HearingViewSet(
         )
         return Response(self._hearing_with_bookings(hearing))
 
-    @extend_schema(request=RelistSerializer, responses=HearingSerializer)
+    @extend_schema(
+        request=RelistSerializer, responses={200: HearingChangeSerializer, 409: HEARING_SHARED}
+    )
     @action(detail=True, methods=["post"])
     def relist(self, request, pk=None):
         """The hearing moves: each booking follows it where its suite is free then; the others
-        stay and are flagged for staff with the nearest free suites suggested."""
+        stay and are flagged for staff with the nearest free suites suggested. `bookings` lists
+        each one it moved or flagged."""
         hearing = self.get_object()
         serializer = RelistSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -193,6 +220,20 @@ class WitnessViewSet(
     def scoped_queryset(self):
         return selectors.witness_list(user=self.request.user).order_by("full_name", "id")
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        # Each witness shown is a read of their personal data; what was searched for is a name.
+        searched = "search" in request.query_params
+        audit.record_access(
+            self.paginator.page, via=f"API witness {'search' if searched else 'list'}"
+        )
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        witness = self.get_object()
+        audit.record_access([witness], via="API witness")
+        return Response(self.get_serializer(witness).data)
+
     def perform_create(self, serializer):
         serializer.instance = services.witness_create(**serializer.validated_data)
 
@@ -203,10 +244,10 @@ class WitnessViewSet(
 
 
 class BookingFilter(filters.FilterSet):
-    date = filters.DateFilter(method="filter_date", help_text="Bookings on this day (UK time).")
+    date = DayFilter(method="filter_date", help_text="Bookings on this day (UK time).")
     starts_after = OffsetDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = OffsetDateTimeFilter(field_name="starts_at", lookup_expr="lt")
-    court = filters.NumberFilter(field_name="hearing__court")
+    court = IdFilter(field_name="hearing__court")
 
     class Meta:
         model = Booking
@@ -245,6 +286,11 @@ class BookingViewSet(
 
     def scoped_queryset(self):
         return selectors.booking_list(user=self.request.user).order_by("starts_at", "id")
+
+    def retrieve(self, request, *args, **kwargs):
+        booking = self.get_object()
+        audit.record_access([booking.witness], via="API booking", booking=booking.reference)
+        return Response(self.get_serializer(booking).data)
 
     def get_serializer_class(self):
         return {
@@ -332,7 +378,9 @@ class BookingViewSet(
         """Every change to the booking: when, who, what, and each field before → after."""
         booking = self.get_object()
         events = self.paginate_queryset(selectors.booking_history(booking=booking))
-        return self.get_paginated_response(BookingEventSerializer(events, many=True).data)
+        return self.get_paginated_response(
+            BookingEventSerializer(events, many=True, context=self.get_serializer_context()).data
+        )
 
     def _require_suite_scope(self, booking: Booking) -> None:
         # Visible bookings are already scoped; this is a belt for suite managers' writes.

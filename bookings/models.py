@@ -13,7 +13,11 @@ from django.utils.timezone import localtime
 from phonenumber_field.modelfields import PhoneNumberField
 
 from config.db import PostgresExclusionConstraint, TsTzRange
-from config.validators import no_control_characters, no_control_characters_but_line_breaks
+from config.validators import (
+    in_service_years,
+    no_control_characters,
+    no_control_characters_but_line_breaks,
+)
 from evidence_suites.models import Force, Suite
 
 
@@ -64,8 +68,8 @@ class Hearing(models.Model):
     )
     hearing_type = models.CharField(max_length=20, choices=HearingType.choices)
     courtroom = models.CharField(max_length=30, blank=True, validators=[no_control_characters])
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[in_service_years])
+    ends_at = models.DateTimeField(validators=[in_service_years])
     status = models.CharField(
         max_length=10, choices=HearingStatus.choices, default=HearingStatus.LISTED
     )
@@ -373,3 +377,19 @@ class FeedToken(models.Model):
         return {"court": self.court_id, "suite": self.suite_id, "witness": self.witness_id}[
             self.scope
         ]
+
+
+class RetentionRun(models.Model):
+    """One real run of the retention sweep (bookings.retention) and what it changed, counted
+    per row of the inventory in docs/privacy.md: what admins read to see that it runs."""
+
+    at = models.DateTimeField()
+    via = models.CharField(max_length=40, help_text="What ran it: the daily job or the command.")
+    counts = models.JSONField(default=dict, help_text="{inventory row: how many changed}")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        get_latest_by = "at"
+
+    def __str__(self) -> str:
+        return f"Retention run {localtime(self.at):%Y-%m-%d %H:%M}"

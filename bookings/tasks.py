@@ -7,5 +7,6 @@ from . import services
 
 @shared_task(ignore_result=True)
 def anonymise_witnesses() -> int:
-    """Daily (beat): remove witnesses' personal data a set period after their last hearing."""
+    """Daily (beat): the retention sweep (bookings.retention, docs/privacy.md), recorded as a
+    RetentionRun the admin lists."""
     return services.witnesses_anonymise()

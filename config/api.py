@@ -16,10 +16,7 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from config.errors import Conflict, DomainError
-
-# Times outside this range are typing mistakes, and near the ends of the calendar adding a
-# turnaround would overflow.
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+from config.inputs import EARLIEST_YEAR, LATEST_YEAR
 
 
 class OffsetDateTimeField(serializers.DateTimeField):

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_filters import rest_framework as filters
 
-from config.api import EARLIEST_YEAR, LATEST_YEAR
+from config import inputs
+from config.inputs import EARLIEST_YEAR, LATEST_YEAR
 
 
 class OffsetDateTimeFormField(forms.DateTimeField):
@@ -31,3 +32,31 @@ class OffsetDateTimeFormField(forms.DateTimeField):
 
 class OffsetDateTimeFilter(filters.Filter):
     field_class = OffsetDateTimeFormField
+
+
+class IdFormField(forms.IntegerField):
+    """An id in a query string: a whole number the database can hold (config.inputs)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", inputs.LARGEST_ID)
+        super().__init__(**kwargs)
+
+
+class IdFilter(filters.NumberFilter):
+    """`?court=12`: past the largest id is bad input (400), not an overflow in the database."""
+
+    field_class = IdFormField
+
+
+class DayFormField(forms.DateField):
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not inputs.in_range(value):
+            raise forms.ValidationError(inputs.YEAR_MESSAGE)
+
+
+class DayFilter(filters.DateFilter):
+    """`?date=2027-03-24`, in the years the service accepts."""
+
+    field_class = DayFormField

@@ -17,15 +17,20 @@ max_requests_jitter = 100
 accesslog = "-"
 errorlog = "-"
 
-# The access log goes through the same redaction as the app's logs: witness-link and feed
-# secrets are in request paths.
+# The access log goes through the same redaction and format (LOG_FORMAT, as in the settings)
+# as the app's logs: witness-link and feed secrets are in request paths, names in query strings.
+_log_format = os.environ.get("LOG_FORMAT") or (
+    "json" if os.environ.get("DJANGO_ENV") == "production" else "plain"
+)
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "config.logging.RedactingFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "console": {"()": "config.logging.console_formatter", "log_format": _log_format}
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+        "console": {"class": "logging.StreamHandler", "formatter": "console", "filters": ["redact"]}
     },
     "loggers": {
         "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},

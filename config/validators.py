@@ -60,3 +60,27 @@ class NoControlCharactersValidator:
 no_control_characters = NoControlCharactersValidator()
 #: Addresses and notes typed in a textarea: line breaks allowed, other control characters not.
 no_control_characters_but_line_breaks = NoControlCharactersValidator(allow_line_breaks=True)
+
+
+@deconstructible
+class ServiceYearsValidator:
+    """A date or time in the years the service accepts (config.inputs: 2000 to 2100), on the
+    model field so that every form built from it, the admin's included, refuses the rest."""
+
+    code = "out_of_range"
+
+    def __call__(self, value) -> None:
+        from config import inputs
+
+        if value is not None and not inputs.in_range(value):
+            raise ValidationError(inputs.YEAR_MESSAGE, code=self.code)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ServiceYearsValidator)
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+
+#: Dates and times typed by staff (hearings, closures): 2000 to 2100.
+in_service_years = ServiceYearsValidator()

@@ -6,7 +6,11 @@ from django.db.models import F, Q
 from django.utils.timezone import localtime
 
 from config.db import PostgresExclusionConstraint, TsTzRange
-from config.validators import no_control_characters, no_control_characters_but_line_breaks
+from config.validators import (
+    in_service_years,
+    no_control_characters,
+    no_control_characters_but_line_breaks,
+)
 
 
 class Force(models.Model):
@@ -120,8 +124,8 @@ class Closure(models.Model):
     """A dated period when the suite cannot be booked (maintenance, staff shortage...)."""
 
     suite = models.ForeignKey(Suite, on_delete=models.CASCADE, related_name="closures")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[in_service_years])
+    ends_at = models.DateTimeField(validators=[in_service_years])
     reason = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 

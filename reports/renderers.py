@@ -1,9 +1,10 @@
 """CSV for the reports: the same numbers as the JSON, for a spreadsheet."""
 
-import csv
 import io
 
 from rest_framework.renderers import BaseRenderer
+
+from config.csv import safe_writer
 
 RANGE = ("low", "central", "high")
 
@@ -15,7 +16,8 @@ class HoursSavedCSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         out = io.StringIO()
-        writer = csv.writer(out)
+        # Suite names, labels and sources are typed by people: none may open as a formula.
+        writer = safe_writer(out)
         writer.writerow(
             [data["group_by"], "label", "bookings_counted", "times_not_recorded", "remote_hours"]
             + [f"hours_saved_{level}" for level in RANGE]

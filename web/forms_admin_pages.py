@@ -12,6 +12,7 @@ from django import forms
 
 from bookings.models import HearingStatus
 from bookings.rules import LONDON
+from config import inputs
 from evidence_suites.models import Weekday
 
 from .forms import GovukFormMixin
@@ -101,9 +102,17 @@ class DateInputsMixin:
                 day, month, year = (int(p) for p in parts)
                 if year < 1000:
                     raise ValueError
-                cleaned[prefix] = date(year, month, day)
-            except ValueError:
+                on = date(year, month, day)
+            except (ValueError, OverflowError):
                 self.add_error(f"{prefix}_day", f"The {name} must be a real date")
+                continue
+            if not inputs.in_range(on):
+                self.add_error(
+                    f"{prefix}_day",
+                    f"The {name} must be between {inputs.EARLIEST_YEAR} and {inputs.LATEST_YEAR}",
+                )
+                continue
+            cleaned[prefix] = on
 
     def date_has_error(self, prefix: str) -> bool:
         return bool(self.errors.get(f"{prefix}_day"))

@@ -24,6 +24,7 @@ from bookings.models import (
 )
 from bookings.phone import e164, is_acceptable
 from bookings.rules import LONDON, local
+from config import inputs
 from config.errors import DomainError
 from config.validators import NoControlCharactersValidator
 
@@ -96,9 +97,14 @@ class GovukDateField(forms.Field):
             day, month, year = (int(text) for text in parts)
             if year < 1000:
                 raise ValueError
-            return date(year, month, day)
-        except ValueError:
+            on = date(year, month, day)
+        except (ValueError, OverflowError):
             raise ValidationError(f"{self.noun} must be a real date") from None
+        if not inputs.in_range(on):
+            raise ValidationError(
+                f"{self.noun} must be between {inputs.EARLIEST_YEAR} and {inputs.LATEST_YEAR}"
+            )
+        return on
 
 
 class GovukTimeField(forms.TimeField):

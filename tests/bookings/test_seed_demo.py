@@ -25,7 +25,7 @@ WEDNESDAY_NOON = london(2027, 3, 24, 12, 30)
 
 def seed() -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--not-production", stdout=out)  # tests run with DEBUG off
     return out.getvalue()
 
 

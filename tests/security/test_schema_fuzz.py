@@ -23,7 +23,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -44,7 +43,7 @@ from bookings.models import (
 )
 from evidence_suites.models import Closure, Force, Suite
 from reports.models import Assumption
-from tests.factories import london
+from tests.factories import api_token_for, london
 from tests.security.conftest import module_data
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
@@ -148,7 +147,7 @@ def demo_data(django_db_setup, django_db_blocker):
         time_machine.travel(london(2027, 3, 24, 12, 30), tick=True),
         module_data(django_db_blocker),
     ):
-        call_command("seed_demo", stdout=StringIO())
+        call_command("seed_demo", "--not-production", stdout=StringIO())
         booking = (
             Booking.objects.filter(status=BookingStatus.CONFIRMED).order_by("starts_at").last()
         )
@@ -167,7 +166,7 @@ def demo_data(django_db_setup, django_db_blocker):
             else:
                 subject = Suite.objects.filter(force=user.force or booking.suite.force).first()
                 services.feed_token_create(actor=user, scope="suite", subject=subject)
-            tokens[role] = Token.objects.get_or_create(user=user)[0].key
+            tokens[role] = api_token_for(user)
         for resource, model in RESOURCES.items():
             REAL_IDS[resource] = list(model.objects.order_by("pk").values_list("pk", flat=True))
             assert REAL_IDS[resource], f"The data set has no {resource}"

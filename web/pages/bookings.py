@@ -26,8 +26,9 @@ from django.urls import path, reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts import audit
 from accounts.models import Role
-from bookings import selectors, services
+from bookings import selectors, services, visibility
 from bookings.models import (
     OPEN_STATUSES,
     AttentionKind,
@@ -38,6 +39,7 @@ from bookings.models import (
     Outcome,
 )
 from bookings.rules import LONDON, local
+from config import inputs
 from config.errors import DomainError
 from config.permissions import has_role
 from evidence_suites.models import Suite
@@ -56,6 +58,7 @@ from ..forms_bookings import (
     add_refusal,
     error_links,
 )
+from .suites import may_see_whereabouts
 
 #: How many hearings or witnesses step 1 lists before asking for a narrower search: a few
 #: before any search, more once the list is narrowed to a court's day or a name.
@@ -74,11 +77,6 @@ def can_schedule(user) -> bool:
 def can_attend(user) -> bool:
     """Check a witness in and record the outcome: schedulers, and suite managers at their
     force's suites (the only bookings `booking_list` shows them)."""
-    return has_role(user, Role.SCHEDULER, Role.SUITE_MANAGER)
-
-
-def sees_personal_data(user) -> bool:
-    """Police staff see a witness's contact details; a court sees what its feed shows."""
     return has_role(user, Role.SCHEDULER, Role.SUITE_MANAGER)
 
 
@@ -106,16 +104,24 @@ def _bookable(user):
 
 
 def _filters(query) -> dict:
-    """`?court=&date=&q=`: which hearings and witnesses step 1 lists."""
-    court = query.get("court", "")
-    try:
-        day = date.fromisoformat(query.get("date", ""))
-    except ValueError:
-        day = None
+    """`?court=&date=&q=`: which hearings and witnesses step 1 lists. A court or date that is
+    not one the service could hold is left out, and `problems` says so on the page."""
+    court, day = query.get("court", ""), query.get("date", "")
+    problems = []
+    if court and inputs.id_from(court) is None:
+        problems.append(ErrorLink("Choose a court from the list", "#hearing-choice"))
+    if day and inputs.date_from(day) is None:
+        problems.append(
+            ErrorLink(
+                f"Choose a day between {inputs.EARLIEST_YEAR} and {inputs.LATEST_YEAR}",
+                "#hearing-choice",
+            )
+        )
     return {
-        "court": int(court) if court.isdigit() else None,
-        "date": day,
+        "court": inputs.id_from(court),
+        "date": inputs.date_from(day),
         "q": query.get("q", "").strip()[:120],
+        "problems": problems,
     }
 
 
@@ -251,7 +257,7 @@ def book(request):
         "web/book.html",
         {
             "form": form,
-            "errors": error_links(form),
+            "errors": filters["problems"] + error_links(form),
             "filters": filters,
             "days": _day_choices(filters["date"]),
             "courts": form.fields["hearing_court"].queryset,
@@ -520,9 +526,9 @@ def _attention_words(kind: str) -> str:
 class _History:
     """A booking's history in words: when, who, what, and each change before → after."""
 
-    def __init__(self, booking: Booking, events, *, personal: bool):
+    def __init__(self, booking: Booking, events, *, user):
         self.booking = booking
-        self.personal = personal
+        self.user = user
         self.events = list(events)
         suite_ids = {
             value
@@ -558,7 +564,7 @@ class _History:
         if field == "hearing" and value == booking.hearing_id:
             return f"{booking.hearing.case_reference} at {booking.hearing.court.name}"
         if field == "witness" and value == booking.witness_id:
-            return booking.witness.full_name if self.personal else booking.witness.initials
+            return visibility.witness_label(self.user, booking.witness)
         if field == "attention":
             return _attention_words(value)
         if isinstance(value, bool):
@@ -571,7 +577,7 @@ class _History:
             changes = []
             for field, pair in event.changes.items():
                 before, after = [*pair, None, None][:2]
-                if field == "notes" and not self.personal:
+                if not visibility.sees(self.user, visibility.HISTORY, field):
                     continue
                 changes.append(
                     {
@@ -654,7 +660,6 @@ def _render_booking(
 ):
     user = request.user
     allowed = _allowed(user, booking)
-    personal = sees_personal_data(user)
     forms = {
         "reschedule": lambda: RescheduleForm(
             prefix="reschedule", booking=booking, suites=_suites_for_reschedule(booking)
@@ -671,10 +676,10 @@ def _render_booking(
             built[name] = make()
     flags = (
         list(booking.flags.filter(resolved_at__isnull=True).order_by("created_at", "id"))
-        if personal
+        if visibility.sees(user, visibility.BOOKING, "attention")
         else []
     )
-    history = _History(booking, selectors.booking_history(booking=booking), personal=personal)
+    history = _History(booking, selectors.booking_history(booking=booking), user=user)
     errors = list(page_errors or []) + error_links(*built.values())
     return render(
         request,
@@ -684,12 +689,12 @@ def _render_booking(
             "hearing": booking.hearing,
             "witness": booking.witness,
             "suite": booking.suite,
-            "personal": personal,
+            "shows_suite_address": may_see_whereabouts(user, booking.suite),
             "allowed": allowed,
             "forms": built,
             "flags": [{"flag": flag, "label": _attention_words(flag.kind)} for flag in flags],
             "history": history.entries(),
-            "message_rows": _message_rows(booking) if personal else [],
+            "message_rows": _message_rows(booking),
             "errors": errors,
             "any_action": any(name in built for name in forms),
         },
@@ -702,7 +707,9 @@ def _render_booking(
 def booking(request, pk: int):
     """A booking: the details, what needs attention, the actions the user may take, the
     messages sent about it, and its history."""
-    return _render_booking(request, _visible_booking(request, pk))
+    booking = _visible_booking(request, pk)
+    audit.record_access([booking.witness], via="booking page", booking=booking.reference)
+    return _render_booking(request, booking)
 
 
 # --- The actions: one service each, then back to the booking page ----------------------------

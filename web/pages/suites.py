@@ -25,6 +25,7 @@ from bookings.models import (
     Booking,
 )
 from bookings.rules import LONDON, local
+from config import inputs
 from config.errors import DomainError
 from config.permissions import is_admin
 from evidence_suites import selectors, services
@@ -124,12 +125,17 @@ class Day:
 
 
 def week_start(value: str | None, today: date) -> date:
-    """The Monday of the week holding `value` (YYYY-MM-DD), or of this week."""
-    try:
-        day = date.fromisoformat(value) if value else today
-    except ValueError:
-        day = today
+    """The Monday of the week holding `value` (YYYY-MM-DD), or of this week when there is no
+    such date in the years the service accepts."""
+    day = inputs.date_from(value) or today
     return day - timedelta(days=day.weekday())
+
+
+def week_error(value: str | None) -> list[str]:
+    """The error summary's line for a `?week=` that is not a date the service accepts."""
+    if not value or inputs.date_from(value):
+        return []
+    return [f"Give the week as a date between {inputs.EARLIEST_YEAR} and {inputs.LATEST_YEAR}."]
 
 
 def _midnight(day: date) -> datetime:
@@ -193,11 +199,14 @@ def suite_week(*, user, suite: Suite, monday: date, today: date) -> list[Day]:
 def suite_page(request, pk: int):
     suite = get_object_or_404(selectors.suite_list(), pk=pk)
     today = local(timezone.now()).date()
-    monday = week_start(request.GET.get("week"), today)
+    week = request.GET.get("week")
+    monday = week_start(week, today)
     return render(
         request,
         "web/suite.html",
         {
+            "errors": week_error(week),
+            "error_anchor": "week",
             "suite": suite,
             "whereabouts": may_see_whereabouts(request.user, suite),
             "may_manage": may_manage(request.user, suite),

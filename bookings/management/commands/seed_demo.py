@@ -24,11 +24,13 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.audit import AuditedCommand
 from accounts.management.commands.createuser import staff_user_save
 from accounts.models import User
 from bookings import demo_data as data
@@ -537,10 +539,25 @@ def in_window(days: list[date]) -> Q:
     )
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Load a realistic demo data set (idempotent: a second run creates nothing new)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--not-production",
+            action="store_true",
+            help="Load the demo data although DEBUG is off: this database is not production.",
+        )
+
     def handle(self, *args, **options):
+        # The demo sign-ins (an admin among them) share a password published in the README:
+        # loaded into production, they would be a way in for anyone who has read it.
+        if not (settings.DEBUG or options["not_production"]):
+            raise CommandError(
+                "seed_demo creates demo sign-ins, an admin among them, whose password is "
+                "published in the README, so it runs only with DEBUG on. If this database is "
+                "not production, run it again with --not-production."
+            )
         now = timezone.now()
         today = timezone.localdate(now)
         days = working_days(today)

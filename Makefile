@@ -38,10 +38,13 @@ install:
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build:css
 
-# Schema fuzzing only, with more examples per operation than CI's 15: FUZZ_EXAMPLES=500 make fuzz
+# The fuzzers only, with more examples than CI's (15 per API operation, 8 per staff page, method
+# and role): the API schema (schemathesis) and the staff pages (Hypothesis). FUZZ_EXAMPLES=500
 FUZZ_EXAMPLES ?= 100
 fuzz: install
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(RUN) pytest tests/security/test_schema_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) STAFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(RUN) pytest \
+		tests/security/test_schema_fuzz.py tests/security/test_staff_pages_fuzz.py \
+		-p no:cacheprovider $(PYTEST_ARGS)
 
 # The hot paths against their physical limits (docs/benchmarks.md), on the local PostgreSQL and
 # Redis: about five minutes; BENCH_SCALE=0.05 for a one-minute try.

@@ -8,6 +8,7 @@ allowed hosts and turns on every transport-security setting `check --deploy` ask
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,7 +38,8 @@ else:
     )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For). Rate
-# limits key on the client address those proxies saw.
+# limits and sign-in lockout key on the client address those proxies saw (config.net); with 0,
+# X-Forwarded-For is ignored, since anyone can write it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 INSTALLED_APPS = [
@@ -50,7 +52,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    # Sign-in that resists guessing, two-factor sign-in, API tokens hashed at rest (README,
+    # "Security"); every staff write and every read of a witness's personal data audited.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "knox",
+    "auditlog",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -74,6 +83,18 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # -- sign-in and session middleware (issue 13, sign-in helper) --
+    # Ends a session SESSION_IDLE_MINUTES after its last request, SESSION_ABSOLUTE_HOURS after
+    # its sign-in.
+    "accounts.middleware.SessionLifetimeMiddleware",
+    # request.user.is_verified(): whether this session's sign-in gave a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in's page into a 429.
+    "axes.middleware.AxesMiddleware",
+    # -- audit middleware (issue 13, audit helper) --
+    # After authentication: audit entries written during a request say who (read when written,
+    # so API token users count), the client's address and the user agent.
+    "accounts.audit_middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -229,15 +250,111 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["accounts.backends.StaffBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or client before any password is checked.
+    "accounts.backends.SignInLockoutBackend",
+    "accounts.backends.StaffBackend",
+]
 LOGIN_URL = "/sign-in/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/sign-in/"
-SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day; then sign in again
+
+# --- Sign-in: lockout, sessions, two-factor, API tokens (README, "Security") ----------------
+# Lockout (django-axes) on the staff sign-in, the admin sign-in and POST /api/v1/auth/token/:
+# SIGN_IN_FAILURE_LIMIT wrong passwords (or two-factor codes) for one username, or from one
+# client address, lock that username or address out for SIGN_IN_COOLOFF_MINUTES, counted again
+# from each attempt made while locked out. An admin lifts a lockout early by deleting its
+# "Access attempt" in /admin/ (or `manage.py axes_reset_username USERNAME`).
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The client address as TRUSTED_PROXY_COUNT allows (never a header the client wrote itself).
+AXES_CLIENT_IP_CALLABLE = "config.net.client_ip"
+# Kept in the database (not the cache), so a lockout holds across processes and restarts, and
+# each test's transaction isolates its own attempts.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# A success does not wipe the failures: clearing them by address would let anyone with an
+# account of their own reset the count of guesses made from their address at other accounts.
+AXES_RESET_ON_SUCCESS = False
+# Every sign-in recorded: successes (AccessLog), failures and lockouts (AccessFailureLog,
+# AccessAttempt); lockouts are also logged by accounts.lockout.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+
+# Sessions end SESSION_IDLE_MINUTES after their last request and SESSION_ABSOLUTE_HOURS after
+# signing in, however busy (accounts.middleware counts both); the absolute limit is also the
+# session's own expiry, in the database and the browser.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=10)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+
+# Two-factor sign-in (django-otp: an authenticator app, with one-use recovery codes). Anyone
+# enrolled (`createuser ... --otp`) gives a code; the roles listed here must be enrolled to
+# sign in at all. Admins by default in production; nobody in development, so the demo sign-ins
+# need only a password.
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["admin"] if PRODUCTION else [])
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Evidence suites")
+# The admin never shows an authenticator secret or a recovery code: createuser prints them once.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# API tokens (django-rest-knox): only a hash is stored, and each expires API_TOKEN_TTL_HOURS
+# after it was issued. The expiry does not slide with use (AUTO_REFRESH off), so a copied token
+# is good for a bounded time however busy its thief keeps it; clients sign in again for a new one.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=10)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",  # API.md: clients send `Authorization: Token <token>`
+}
+
+# --- Audit log (README, "Security") ---------------------------------------------------------
+# Every staff write (API, staff pages, admin, management commands), every sign-in and every read
+# of a witness's personal data is an accounts.AuditEntry: django-auditlog's log entry with the
+# user agent added. The models below are audited on every save() and delete(); services that
+# write with a queryset update() record their change through accounts.audit.record.
+AUDITLOG_LOGENTRY_MODEL = "accounts.AuditEntry"
+# auditlog's own migrations would still create its unused LogEntry table (swapped out above),
+# whose key to django_content_type then stops PostgreSQL truncating the database between tests.
+MIGRATION_MODULES = {"auditlog": None}
+# Before and after kept as JSON values (null, numbers, text), not as their str().
+AUDITLOG_STORE_JSON_CHANGES = True
+# Time stamps that move on every save are left out, so a save that changes nothing records
+# nothing; secrets (password hashes, feed token hashes) and last sign-in times never go in.
+_AUDIT_UNCHANGING = ["updated_at"]
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    "evidence_suites.Force",
+    {"model": "evidence_suites.Suite", "exclude_fields": _AUDIT_UNCHANGING},
+    "evidence_suites.OpeningHours",
+    "evidence_suites.Closure",
+    {"model": "bookings.Court", "exclude_fields": _AUDIT_UNCHANGING},
+    {"model": "bookings.Hearing", "exclude_fields": _AUDIT_UNCHANGING},
+    {"model": "bookings.Witness", "exclude_fields": _AUDIT_UNCHANGING},
+    {"model": "bookings.Booking", "exclude_fields": _AUDIT_UNCHANGING},
+    "bookings.AttentionFlag",
+    {
+        "model": "bookings.FeedToken",
+        "exclude_fields": ["token_hash", "last_fetched_at", "last_user_agent"],
+    },
+    {"model": "reports.Assumption", "exclude_fields": _AUDIT_UNCHANGING},
+    "reports.ReportRecipient",
+    {"model": "accounts.User", "exclude_fields": ["password", "last_login"]},
+)
+# Audit entries are kept six years (the Limitation Act 1980's period for most claims), longer
+# than witnesses' personal data (RETENTION_DAYS): a witness's name and contact details inside
+# them are blanked when the witness is anonymised; the entries stay. A system check refuses a
+# period not longer than RETENTION_DAYS.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=6 * 365)
+CELERY_BEAT_SCHEDULE["purge-audit-log"] = {
+    "task": "accounts.tasks.purge_audit_log",
+    "schedule": crontab(minute=45, hour=2),
+}
 
 # --- Time and language ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -273,21 +390,24 @@ STORAGES = {
 }
 
 # --- REST API -------------------------------------------------------------------------------
+# Request bodies nested deeper than this (arrays and objects) are a 400 (config/parsers.py).
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],  # finite numbers, JSON_MAX_DEPTH
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    # DRF's throttles, keyed on config.net.client_ip (see TRUSTED_PROXY_COUNT).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.throttling.AnonRateThrottle",
+        "config.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
@@ -297,8 +417,9 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": None,
-    # Throttles key on the client address behind our proxies (see TRUSTED_PROXY_COUNT).
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
+    # Our throttles ask config.net.client_ip; this keeps any of DRF's own from trusting
+    # X-Forwarded-For either (None would take it whole, whoever wrote it; 0 is REMOTE_ADDR).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Remote evidence suites API",
@@ -335,6 +456,8 @@ IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48)
 # Witnesses' personal data is anonymised this many days after their last hearing (HMCTS's video
 # hearing service uses about three months).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=90)
+# Witnesses never booked are anonymised this many days after they were created or last changed.
+RETENTION_UNBOOKED_DAYS = env.int("RETENTION_UNBOOKED_DAYS", default=90)
 
 # --- Calendar feeds (/feeds/<token>.ics) ----------------------------------------------------
 # The rolling window of bookings a feed holds, in whole days around today (UK time).
@@ -344,23 +467,34 @@ FEED_DAYS_AHEAD = env.int("FEED_DAYS_AHEAD", default=180)
 FEED_CANCELLED_DAYS = env.int("FEED_CANCELLED_DAYS", default=14)
 
 # --- Logging --------------------------------------------------------------------------------
+# Every record goes through the one console handler, whose filter redacts query strings,
+# tracebacks, phone numbers, email addresses and link secrets (config/logging.py says how).
+# `json` writes one JSON object per line (structlog) for a log collector; `plain` is for people.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"console": {"()": "config.logging.console_formatter", "log_format": LOG_FORMAT}},
     "filters": {"redact": {"()": "config.logging.RedactingFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": "console",
             "filters": ["redact"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own defaults (a console handler when DEBUG, mail to ADMINS otherwise) would
+        # see each record before the redacting handler: listed here, they are removed and
+        # Django's records reach the console handler like everyone else's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         # The SDK logs every request's line and headers at INFO: ten lines per text.
         "twilio.http_client": {"level": "WARNING"},
+        # django-axes says "BEGIN version ..." at INFO in every process, every command; its
+        # lockouts are logged by accounts.receivers at WARNING.
+        "axes": {"level": "WARNING"},
         # runserver's request log, through the same redaction as everything else
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

@@ -14,6 +14,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save, pre_save
 
+from . import audit
 from .middleware import note_sign_in_time
 from .models import User
 from .tokens import api_tokens_revoke_all
@@ -21,6 +22,7 @@ from .tokens import api_tokens_revoke_all
 logger = logging.getLogger("accounts.sign_in")
 
 _ENDS_TOKENS = "_api_tokens_to_end"
+_PASSWORD_CHANGED = "_password_changed"
 
 
 def _note_credentials_change(sender, instance: User, raw=False, update_fields=None, **kwargs):
@@ -39,11 +41,17 @@ def _note_credentials_change(sender, instance: User, raw=False, update_fields=No
     password_changed = before["password"] != instance.password and not rehash
     switched_off = before["is_active"] and not instance.is_active
     setattr(instance, _ENDS_TOKENS, password_changed or switched_off)
+    setattr(instance, _PASSWORD_CHANGED, password_changed)
 
 
 def _end_api_tokens(sender, instance: User, **kwargs):
     """After the save: every API token of a user whose password changed or who was switched
     off stops working. (A queryset .update() bypasses this, as it bypasses save().)"""
+    if getattr(instance, _PASSWORD_CHANGED, False):
+        # The audit leaves the hash out (AUDITLOG_INCLUDE_TRACKING_MODELS): that it changed,
+        # by whom and from where, is what the record needs.
+        setattr(instance, _PASSWORD_CHANGED, False)
+        audit.record(instance, changes={"password": ["(old)", "(changed)"]})
     if getattr(instance, _ENDS_TOKENS, False):
         setattr(instance, _ENDS_TOKENS, False)
         revoked = api_tokens_revoke_all(user=instance)

@@ -21,6 +21,7 @@ from rest_framework import status
 
 from config.errors import DomainError
 
+from . import audit
 from .models import Role, User
 
 RECOVERY_CODE_COUNT = 10
@@ -115,6 +116,8 @@ def two_factor_enrol(*, user: User) -> Enrolment:
     recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    # Who enrolled whom, when and from where; never the secret or the codes.
+    audit.record(user, event="two-factor sign-in enrolled")
     return Enrolment(
         secret=b32encode(app.bin_key).decode(), uri=app.config_url, recovery_codes=codes
     )

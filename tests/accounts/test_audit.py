@@ -416,3 +416,35 @@ def test_an_audit_retention_no_longer_than_the_witness_datas_is_refused(settings
     [error] = audit.check_audit_retention()
 
     assert error.id == "audit.E001"
+
+
+def test_a_password_change_and_a_two_factor_enrolment_are_recorded_without_secrets(
+    admin_user, scheduler
+):
+    from accounts.models import AuditEntry
+    from accounts.two_factor import two_factor_enrol
+
+    made = AuditEntry.objects.filter(object_pk=str(scheduler.pk)).values_list("pk", flat=True)
+    before = set(made)
+
+    # when: the admin's command resets the scheduler's password and enrols them
+    scheduler.set_password("a-new-long-passphrase")
+    scheduler.save()
+    enrolment = two_factor_enrol(user=scheduler)
+
+    # then: both are in the audit log about the scheduler, and no secret is
+    entries = (
+        AuditEntry.objects.filter(object_pk=str(scheduler.pk))
+        .exclude(pk__in=before)
+        .order_by("timestamp", "pk")
+    )
+    assert [entry.changes for entry in entries if entry.changes] == [
+        {"password": ["(old)", "(changed)"]}
+    ]
+    assert [e.additional_data for e in entries if e.additional_data] == [
+        {"event": "two-factor sign-in enrolled"}
+    ]
+    text = " ".join(str((e.changes, e.additional_data, e.serialized_data)) for e in entries)
+    assert scheduler.password not in text
+    assert enrolment.secret not in text
+    assert not any(code in text for code in enrolment.recovery_codes)

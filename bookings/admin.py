@@ -11,7 +11,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.html import format_html
 
+from accounts.admin import ReadOnlyAdmin
 from config.errors import DomainError
 
 from . import rules, services
@@ -22,8 +24,10 @@ from .models import (
     Court,
     Hearing,
     HearingStatus,
+    RetentionRun,
     Witness,
 )
+from .retention import ROWS, counts_in_words
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -362,15 +366,9 @@ class AttentionFlagAdmin(admin.ModelAdmin):
 
 # --- Retention runs (bookings.retention, docs/privacy.md) -------------------------------------
 
-# Imported here, with the admin it serves, so this section stands on its own.
-from django.utils.html import format_html  # noqa: E402
-
-from .models import RetentionRun  # noqa: E402
-from .retention import ROWS, counts_in_words  # noqa: E402
-
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(ReadOnlyAdmin):
     """What each retention run changed, newest first: admins see here that the sweep runs and
     what it did. A record, so read-only."""
 
@@ -378,15 +376,6 @@ class RetentionRunAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     fields = ("at", "via", "what_changed")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Witnesses anonymised")
     def witnesses(self, run: RetentionRun) -> int:

@@ -143,3 +143,20 @@ def test_the_csv_export_neutralises_a_formula_in_a_suite_name(admin, suite):
     assert renamed["changes"].startswith("{")
     assert json.loads(renamed["changes"]) == {"name": ["Brighton Police Station", formula]}
     assert created["object"] == "Brighton Police Station"
+
+
+def test_a_long_audit_log_is_paged_newest_first_with_older_entries_a_link_away(admin_user):
+    # given: sixty witnesses read, one audit entry each, then one more read
+    audit.record_access(WitnessFactory.create_batch(60), via="a test")
+
+    # when
+    first = signed_in(admin_user).get("/audit/")
+    second = signed_in(admin_user).get("/audit/?page=2")
+
+    # then
+    html = first.content.decode()
+    assert 'aria-label="Pages of audit entries"' in html
+    assert "Older entries" in text(first)
+    assert "Newer entries" not in text(first)
+    assert "Newer entries" in text(second)
+    assert re.search(r"aria-current=\"page\">\s*2\s*<", second.content.decode())

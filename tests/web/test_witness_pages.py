@@ -172,3 +172,13 @@ def test_a_witness_page_costs_the_same_queries_for_3_bookings_as_for_30(
 
     assert len(re.findall(r'href="/bookings/\d+/"', response.content.decode())) == 30
     assert few <= 9  # one is the audit log's record of the read
+
+
+def test_a_long_witness_list_is_paged(clock, scheduler, sussex):
+    WitnessFactory.create_batch(60, force=sussex)
+
+    second = signed_in(scheduler).get("/witnesses/?page=2").content.decode()
+
+    assert 'aria-label="Pages of witnesses"' in second
+    assert re.search(r'aria-current="page">\s*2\s*<', second)
+    assert "Previous<span" in second

@@ -448,3 +448,19 @@ def test_a_password_change_and_a_two_factor_enrolment_are_recorded_without_secre
     assert scheduler.password not in text
     assert enrolment.secret not in text
     assert not any(code in text for code in enrolment.recovery_codes)
+
+
+def test_searching_for_a_witness_to_book_records_each_witness_shown_but_not_the_search(
+    clock, client, scheduler, officer, other_officer
+):
+    from accounts.models import AuditEntry
+
+    client.force_login(scheduler)
+
+    response = client.get("/book/", {"q": "Amelia"})
+
+    assert response.status_code == 200
+    reads = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS, actor=scheduler)
+    reads = reads.filter(additional_data__via="book a witness: search")
+    assert [entry.object_pk for entry in reads] == [str(officer.pk)]
+    assert "Amelia" not in str([(e.additional_data, e.changes) for e in reads])

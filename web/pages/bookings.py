@@ -252,6 +252,10 @@ def book(request):
     selected_witness = form.chosen("witness")
     hearing_options, more_hearings = _hearing_options(hearings, filters, selected_hearing)
     witness_options, more_witnesses = _witness_options(witnesses, filters, selected_witness)
+    # Each witness listed is a read of their personal data; what was searched for is a name.
+    audit.record_access(
+        witness_options, via="book a witness: search" if filters["q"] else "book a witness"
+    )
     return render(
         request,
         "web/book.html",

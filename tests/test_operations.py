@@ -84,3 +84,28 @@ def test_the_openapi_schema_documents_the_error_shape(client, admin_user):
     assert {"201", "400", "409"} <= set(booking_post["responses"])
     parameters = {p["name"] for p in booking_post.get("parameters", [])}
     assert "Idempotency-Key" in parameters
+
+
+def _published_ports(service: str) -> list[str]:
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return compose["services"][service].get("ports", [])
+
+
+def test_docker_compose_publishes_the_web_server_on_loopback_only_by_default():
+    """The TLS proxy in front is the one way in: port 8000 is not published on every
+    interface unless WEB_BIND says so."""
+    (port,) = _published_ports("web")
+
+    assert port == "${WEB_BIND:-127.0.0.1}:8000:8000"
+
+
+def test_docker_compose_publishes_nothing_else_beyond_loopback():
+    published = {
+        service: port
+        for service in ("postgres", "redis", "mailpit", "fake-twilio", "worker", "beat")
+        for port in _published_ports(service)
+    }
+
+    assert all(port.startswith("127.0.0.1:") for port in published.values()), published

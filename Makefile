@@ -42,7 +42,8 @@ install:
 # and role): the API schema (schemathesis) and the staff pages (Hypothesis). FUZZ_EXAMPLES=500
 FUZZ_EXAMPLES ?= 100
 fuzz: install
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) STAFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(RUN) pytest \
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) STAFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) STAFF_FUZZ_RANDOM=1 \
+		$(RUN) pytest \
 		tests/security/test_schema_fuzz.py tests/security/test_staff_pages_fuzz.py \
 		-p no:cacheprovider $(PYTEST_ARGS)
 

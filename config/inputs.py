@@ -14,6 +14,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
+
+from config.validators import no_control_characters
+
 #: The years a date or time may fall in, everywhere.
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 #: The largest id a database's big integer holds.
@@ -45,3 +49,13 @@ def date_from(text) -> date | None:
     except ValueError:
         return None
     return day if in_range(day) else None
+
+
+def is_plain_text(text) -> bool:
+    """Whether a query string's text holds no control characters (config.validators): a NUL,
+    say, which PostgreSQL refuses in any query."""
+    try:
+        no_control_characters(str(text or ""))
+    except ValidationError:
+        return False
+    return True

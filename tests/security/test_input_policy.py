@@ -44,6 +44,14 @@ def test_a_court_number_too_large_to_exist_is_told_not_a_server_error(clock, sch
     assert error_summary(response) == ["Choose a court from the list"]
 
 
+def test_a_name_search_holding_a_nul_is_told_not_a_server_error(clock, scheduler, officer):
+    # PostgreSQL refuses a NUL in any query: it was a 500 there
+    response = signed_in(scheduler).get("/book/", {"q": "Amelia\x00"})
+
+    assert response.status_code == 200
+    assert error_summary(response) == ["Enter a name without control characters"]
+
+
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
 def test_booking_for_a_day_outside_the_years_the_service_takes_is_told(clock, scheduler, day):
     response = signed_in(scheduler).get("/book/", {"date": day})

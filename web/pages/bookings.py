@@ -106,8 +106,11 @@ def _bookable(user):
 def _filters(query) -> dict:
     """`?court=&date=&q=`: which hearings and witnesses step 1 lists. A court or date that is
     not one the service could hold is left out, and `problems` says so on the page."""
-    court, day = query.get("court", ""), query.get("date", "")
+    court, day, name = query.get("court", ""), query.get("date", ""), query.get("q", "")
     problems = []
+    if not inputs.is_plain_text(name):  # PostgreSQL refuses a NUL in a query outright
+        problems.append(ErrorLink("Enter a name without control characters", "#witness-choice"))
+        name = ""
     if court and inputs.id_from(court) is None:
         problems.append(ErrorLink("Choose a court from the list", "#hearing-choice"))
     if day and inputs.date_from(day) is None:
@@ -120,7 +123,7 @@ def _filters(query) -> dict:
     return {
         "court": inputs.id_from(court),
         "date": inputs.date_from(day),
-        "q": query.get("q", "").strip()[:120],
+        "q": name.strip()[:120],
         "problems": problems,
     }
 

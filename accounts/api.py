@@ -4,7 +4,6 @@ enrolled), revoked by its holder with DELETE."""
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
-from knox.auth import TokenAuthentication
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -16,7 +15,7 @@ from config.throttling import ScopedRateThrottle
 
 from .lockout import cool_off_seconds, is_locked_out, locked_out_message, sign_in_failed
 from .models import User
-from .tokens import api_token_create, api_token_revoke
+from .tokens import ApiTokenAuthentication, api_token_create, api_token_revoke
 from .two_factor import CODE_HELP, two_factor_check
 
 
@@ -106,7 +105,7 @@ class TokenView(APIView):
         return getattr(self.request, "method", None) == "DELETE"
 
     def get_authenticators(self):
-        return [TokenAuthentication()] if self._revoking() else []
+        return [ApiTokenAuthentication()] if self._revoking() else []
 
     def get_permissions(self):
         return [IsAuthenticated()] if self._revoking() else [AllowAny()]

@@ -73,7 +73,9 @@ class Hearing(models.Model):
     status = models.CharField(
         max_length=10, choices=HearingStatus.choices, default=HearingStatus.LISTED
     )
-    vacated_reason = models.CharField(max_length=200, blank=True)
+    vacated_reason = models.CharField(
+        max_length=200, blank=True, validators=[no_control_characters_but_line_breaks]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -172,7 +174,9 @@ class Booking(models.Model):
     status = models.CharField(
         max_length=12, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
     )
-    cancellation_reason = models.CharField(max_length=200, blank=True)
+    cancellation_reason = models.CharField(
+        max_length=200, blank=True, validators=[no_control_characters_but_line_breaks]
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=15, choices=Outcome.choices, null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
@@ -185,8 +189,14 @@ class Booking(models.Model):
     )
     needs_supporter = models.BooleanField(default=False)
     needs_intermediary = models.BooleanField(default=False)
-    interpreter_language = models.CharField(max_length=40, blank=True)
-    notes = models.TextField(blank=True, help_text="For staff only; never sent to anyone.")
+    interpreter_language = models.CharField(
+        max_length=40, blank=True, validators=[no_control_characters]
+    )
+    notes = models.TextField(
+        blank=True,
+        validators=[no_control_characters_but_line_breaks],
+        help_text="For staff only; never sent to anyone.",
+    )
     version = models.PositiveIntegerField(
         default=1, help_text="Rises with every change: two racing changes cannot both apply."
     )
@@ -334,7 +344,10 @@ class FeedToken(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     label = models.CharField(
-        max_length=100, blank=True, help_text="Whose calendar it is for, e.g. 'List office'."
+        max_length=100,
+        blank=True,
+        validators=[no_control_characters],
+        help_text="Whose calendar it is for, e.g. 'List office'.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

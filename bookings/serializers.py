@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accounts.models import Role
 from config.api import ModelSerializer, OffsetDateTimeField
 from config.permissions import is_admin
+from config.validators import no_control_characters, no_control_characters_but_line_breaks
 from evidence_suites.models import Force, Suite
 
 from . import feeds, selectors, visibility
@@ -107,7 +108,9 @@ class HearingUpdateSerializer(HearingSerializer):
 
 
 class VacateSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    reason = serializers.CharField(
+        max_length=200, validators=[no_control_characters_but_line_breaks]
+    )
 
 
 class RelistSerializer(serializers.Serializer):
@@ -255,7 +258,9 @@ class HearingChangeSerializer(HearingSerializer):
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    reason = serializers.CharField(
+        max_length=200, validators=[no_control_characters_but_line_breaks]
+    )
 
 
 class CheckInSerializer(serializers.Serializer):
@@ -419,6 +424,7 @@ class FeedTokenCreateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        validators=[no_control_characters],
         help_text="Whose calendar it is for, e.g. 'List office'. Not shown in the feed.",
     )
 

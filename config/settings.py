@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=15),
     },
+    "purge-expired-api-tokens": {
+        "task": "accounts.tasks.purge_expired_api_tokens",
+        "schedule": crontab(minute=20),
+    },
     # Monday 07:00 in London (CELERY_TIMEZONE): last week's hours saved, to each force.
     "weekly-hours-saved": {
         "task": "reports.tasks.send_weekly_summaries",
@@ -394,7 +398,7 @@ STORAGES = {
 JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -126,7 +126,7 @@ class Closure(models.Model):
     suite = models.ForeignKey(Suite, on_delete=models.CASCADE, related_name="closures")
     starts_at = models.DateTimeField(validators=[in_service_years])
     ends_at = models.DateTimeField(validators=[in_service_years])
-    reason = models.CharField(max_length=200)
+    reason = models.CharField(max_length=200, validators=[no_control_characters])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django import forms
 from bookings.models import HearingStatus
 from bookings.rules import LONDON
 from config import inputs
+from config.validators import no_control_characters, no_control_characters_but_line_breaks
 from evidence_suites.models import Weekday
 
 from .forms import GovukFormMixin
@@ -301,6 +302,7 @@ class ClosureForm(DateInputsMixin, GovukFormMixin, forms.Form):
     reason = forms.CharField(
         label="Reason",
         max_length=200,
+        validators=[no_control_characters],
         help_text="For staff; witnesses are not told. For example, ‘Screen being replaced’.",
         error_messages={
             "required": "Enter why the suite is closed",
@@ -355,6 +357,7 @@ class VacateForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the hearing vacated?",
         max_length=200,
+        validators=[no_control_characters_but_line_breaks],
         help_text="For example, ‘Guilty plea entered’ or ‘Case withdrawn by the CPS’. "
         "It is kept with each cancelled booking.",
         widget=forms.Textarea(attrs={"rows": 3}),

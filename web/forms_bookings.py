@@ -26,7 +26,7 @@ from bookings.phone import e164, is_acceptable
 from bookings.rules import LONDON, local
 from config import inputs
 from config.errors import DomainError
-from config.validators import NoControlCharactersValidator
+from config.validators import NoControlCharactersValidator, no_control_characters_but_line_breaks
 
 from .forms import GovukFormMixin
 
@@ -452,6 +452,7 @@ class BookConfirmForm(GovukFormMixin, forms.Form):
     interpreter_language = forms.CharField(
         max_length=40,
         required=False,
+        validators=one_line("the interpreter language"),
         label="Interpreter language (optional)",
         help_text="Leave blank if no interpreter is needed",
     )
@@ -466,6 +467,7 @@ class BookConfirmForm(GovukFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Notes for staff (optional)",
+        validators=[no_control_characters_but_line_breaks],
         help_text="Never sent to the witness, the suite or the court",
     )
 
@@ -546,6 +548,7 @@ class CancelForm(BookingActionForm):
     reason = forms.CharField(
         max_length=200,
         label="Why is the booking cancelled?",
+        validators=[no_control_characters_but_line_breaks],
         help_text="Kept on the booking's record. For example, Defendant pleaded guilty",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={

@@ -13,6 +13,7 @@ from django import forms
 
 from bookings.feeds import feed_subjects
 from bookings.models import FeedScope, WitnessType
+from config.validators import no_control_characters
 
 from .forms import GovukFormMixin
 
@@ -50,6 +51,7 @@ class FeedTokenForm(GovukFormMixin, forms.Form):
         label="Whose calendar is it for?",
         help_text="So you can tell your feeds apart, for example, Court 1 clerk's Outlook",
         max_length=100,
+        validators=[no_control_characters],
         error_messages={
             "required": "Enter whose calendar the feed is for",
             "max_length": "Whose calendar it is for must be 100 characters or fewer",

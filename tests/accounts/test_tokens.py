@@ -172,3 +172,29 @@ def test_a_token_sign_in_starts_no_session(scheduler):
     assert response.status_code == 200
     assert "sessionid" not in response.cookies
     assert not Session.objects.exists()
+
+
+def test_an_expired_token_is_refused_and_the_hourly_purge_removes_expired_tokens(client, db):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    from accounts.tasks import purge_expired_api_tokens
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="amelia.api")
+    _, old = AuthToken.objects.create(user=user, expiry=timedelta(hours=1))
+    _, fresh = AuthToken.objects.create(user=user, expiry=timedelta(hours=20))
+    AuthToken.objects.create(user=user, expiry=timedelta(hours=1))  # never used again
+
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        refused = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {old}")
+        accepted = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {fresh}")
+        purged = purge_expired_api_tokens()
+
+    assert refused.status_code == 401
+    assert accepted.status_code == 200
+    assert purged == 1  # the unused expired one; the refused one went when it was refused
+    assert AuthToken.objects.filter(user=user).count() == 1

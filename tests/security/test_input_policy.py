@@ -147,3 +147,46 @@ def test_the_admin_refuses_a_closure_in_a_year_the_service_does_not_take(
     assert response.status_code == 200
     assert "Give a date between the years 2000 and 2100." in response.content.decode()
     assert not Closure.objects.filter(suite=suite).exists()
+
+
+ESCAPE = "Cracked\x1b[2J"
+
+
+def test_the_api_refuses_control_characters_in_a_reason_a_note_or_a_feed_label(
+    clock, api, hearing, officer, suite
+):
+    from bookings import services
+    from bookings.models import Booking, BookingStatus
+
+    booking = services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
+
+    cancel = api.post(f"/api/v1/bookings/{booking.pk}/cancel/", {"reason": ESCAPE}, format="json")
+    notes = api.patch(f"/api/v1/bookings/{booking.pk}/", {"notes": ESCAPE}, format="json")
+    vacate = api.post(f"/api/v1/hearings/{hearing.pk}/vacate/", {"reason": ESCAPE}, format="json")
+    feed = api.post(
+        "/api/v1/feed-tokens/",
+        {"scope": "suite", "object_id": suite.pk, "label": ESCAPE},
+        format="json",
+    )
+
+    for response, field in ((cancel, "reason"), (notes, "notes"), (vacate, "reason")):
+        assert response.status_code == 400, response.content
+        assert field in response.json()["fields"]
+    assert feed.status_code == 400 and "label" in feed.json()["fields"]
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED and booking.notes == ""
+    assert Booking.objects.get(pk=booking.pk).hearing.status == "listed"
+
+
+def test_a_closure_reason_with_control_characters_is_refused_on_the_page(
+    clock, suite, suite_manager
+):
+    response = signed_in(suite_manager).post(
+        f"/suites/{suite.pk}/closures/", closure_form(reason="Screen\tbeing replaced")
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        "Must be one line of text, without tabs or other control characters."
+    ]
+    assert not Closure.objects.filter(suite=suite).exists()

@@ -15,8 +15,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
+from config import inputs
 from config.errors import Conflict, DomainError
-from config.inputs import EARLIEST_YEAR, LATEST_YEAR
 
 
 class OffsetDateTimeField(serializers.DateTimeField):
@@ -39,7 +39,7 @@ class OffsetDateTimeField(serializers.DateTimeField):
         # In UTC from here on: arithmetic on zone-aware times in one zone is wall-clock
         # arithmetic in Python, which is an hour out across a clock change.
         moment = super().to_internal_value(value).astimezone(UTC)
-        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        if not inputs.in_range(moment):
             self.fail("out_of_range")
         return moment
 

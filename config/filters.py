@@ -6,7 +6,6 @@ from django.utils.dateparse import parse_datetime
 from django_filters import rest_framework as filters
 
 from config import inputs
-from config.inputs import EARLIEST_YEAR, LATEST_YEAR
 
 
 class OffsetDateTimeFormField(forms.DateTimeField):
@@ -25,7 +24,7 @@ class OffsetDateTimeFormField(forms.DateTimeField):
             parsed = None
         if parsed is None or timezone.is_naive(parsed):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        if not inputs.in_range(parsed):
             raise forms.ValidationError("Give a time between the years 2000 and 2100.")
         return parsed
 

@@ -20,9 +20,11 @@ test: install browser
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# ruff, then the import-linter contracts in pyproject.toml (dependencies point one way).
 lint: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports
 
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run

@@ -9,9 +9,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import DomainError
-from config.schema import ErrorSerializer
-from config.throttling import ScopedRateThrottle
+from core.errors import DomainError
+from core.schema import ErrorSerializer
+from core.throttling import ScopedRateThrottle
 
 from .lockout import cool_off_seconds, is_locked_out, locked_out_message, sign_in_failed
 from .models import User
@@ -20,7 +20,7 @@ from .two_factor import CODE_HELP, two_factor_check
 
 
 class SignInLockedOut(exceptions.APIException):
-    """429 `locked_out`, with Retry-After: the end of the cool-off (rendered by config.errors
+    """429 `locked_out`, with Retry-After: the end of the cool-off (rendered by core.errors
     in the API's error shape, like DRF's own 429 `throttled`)."""
 
     status_code = status.HTTP_429_TOO_MANY_REQUESTS

@@ -15,7 +15,7 @@ what its signals cannot see, and says who and from where on every entry:
 
 Who: the request's user, read when the entry is written (an API token is checked inside the
 view, after every middleware has run), or the command or job that wrote. From where: the
-client's address as the trusted proxies saw it (`config.net.client_ip`; a client's own
+client's address as the trusted proxies saw it (`core.net.client_ip`; a client's own
 X-Forwarded-For is never believed) and its user agent.
 """
 
@@ -45,7 +45,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from config.net import UNSPECIFIED, client_ip
+from core.net import UNSPECIFIED, client_ip
 
 from .models import AuditEntry, User
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 from .lockout import is_locked_out, locked_out_message, sign_in_failed
 from .two_factor import CODE_HELP, two_factor_check

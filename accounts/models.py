@@ -52,10 +52,6 @@ class User(AbstractUser):
             ),
         ]
 
-    @property
-    def is_admin_role(self) -> bool:
-        return self.role == Role.ADMIN or self.is_superuser
-
 
 class IdempotentRequest(models.Model):
     """A create request sent with an `Idempotency-Key`, and the response it got.

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework import status
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 from . import audit
 from .models import Role, User

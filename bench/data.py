@@ -32,14 +32,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import psycopg
 from tqdm import tqdm
 
-from .environment import SIZES
+from core.clock import LONDON
 
-LONDON = ZoneInfo("Europe/London")
+from .environment import SIZES
 
 #: One-hour slots, 45 minutes apart: wider than two turnarounds of the longest (20 minutes).
 SLOTS = (

@@ -41,7 +41,7 @@ def _events_in_memory(secret: str) -> tuple[str, list[tuple]]:
     """The feed's events as plain values, computed by the app's own code (untimed)."""
     from bookings import feeds
     from bookings.calendar import booking_uid
-    from bookings.rules import local
+    from core.clock import local
 
     token = feeds.feed_token_for_secret(secret)
     window = feeds.feed_window()

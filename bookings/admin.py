@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from accounts.admin import ReadOnlyAdmin
-from config.errors import DomainError
+from core.errors import DomainError
 
 from . import rules, services
 from .models import (

@@ -18,11 +18,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import audit
+from accounts.idempotency import IdempotentCreateMixin
 from accounts.models import Role
-from config.api import IdempotentCreateMixin, ScopedQuerysetMixin
-from config.filters import DayFilter, IdFilter, OffsetDateTimeFilter
-from config.permissions import ReadOrRoles, is_admin
-from config.schema import ErrorSerializer
+from accounts.permissions import ReadOrRoles, is_admin
+from core.api import ScopedQuerysetMixin
+from core.filters import DayFilter, IdFilter, OffsetDateTimeFilter
+from core.schema import ErrorSerializer
 from evidence_suites import selectors as suite_selectors
 from evidence_suites.api import require_manager_of
 from evidence_suites.models import Closure, Suite

@@ -11,8 +11,9 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from core.clock import local
+
 from .models import Booking, BookingStatus
-from .rules import local
 
 PRODID = "-//Remote evidence suites//Bookings//EN"
 

@@ -23,13 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from config.permissions import is_admin
+from accounts.permissions import is_admin
+from core.clock import LONDON, local
 from evidence_suites.models import Suite
 
 from . import visibility
 from .calendar import booking_event, location_text, new_calendar
 from .models import Booking, BookingStatus, Court, FeedScope, FeedToken, Witness
-from .rules import LONDON, local
 
 #: Change when the events' wording or shape changes, so every subscriber's ETag changes too.
 FEED_FORMAT_VERSION = "1"

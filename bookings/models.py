@@ -12,8 +12,8 @@ from django.db.models import F, Q
 from django.utils.timezone import localtime
 from phonenumber_field.modelfields import PhoneNumberField
 
-from config.db import PostgresExclusionConstraint, TsTzRange
-from config.validators import (
+from core.db import PostgresExclusionConstraint, TsTzRange
+from core.validators import (
     in_service_years,
     no_control_characters,
     no_control_characters_but_line_breaks,

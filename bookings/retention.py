@@ -38,8 +38,8 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import AuditEntry
-from notifications import services as notify
 
+from . import events
 from .models import (
     AttentionFlag,
     Booking,
@@ -295,10 +295,10 @@ def _witness_erase(witness: Witness, *, now: datetime, write: bool, earlier: boo
             }
         }
 
-    events = BookingEvent.objects.filter(
+    history_entries = BookingEvent.objects.filter(
         booking_id__in=own_ids + [booking.pk for booking in neighbours]
     ).only("pk", "booking_id", "changes")
-    counts["history"] += len(_rewrite(events, history, write))
+    counts["history"] += len(_rewrite(history_entries, history, write))
 
     hearings = Hearing.objects.filter(pk__in=hearing_ids).exclude(vacated_reason="")
     changed_hearings = _rewrite(
@@ -316,15 +316,15 @@ def _witness_erase(witness: Witness, *, now: datetime, write: bool, earlier: boo
     )
     counts["attention_flags"] += len(changed_flags)
 
-    counts.update(
-        notify.witness_messages_anonymise(
-            witness_id=witness.pk,
-            phone=phone,
-            email=witness.email,
-            scrub=scrub,
-            dry_run=not write,
-        )
-    )
+    for _receiver, scrubbed in events.witness_anonymising.send(
+        sender=Witness,
+        witness_id=witness.pk,
+        phone=phone,
+        email=witness.email,
+        scrub=scrub,
+        dry_run=not write,
+    ):
+        counts.update(scrubbed)
 
     # An officer's feed stops working (the same 404 as a revoked one) and forgets whose it was.
     tokens = list(FeedToken.objects.filter(witness=witness))

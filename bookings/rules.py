@@ -6,16 +6,16 @@ before it is compared: 10:00 on a BST Monday is 09:00Z, on a GMT Monday 10:00Z.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
-from config.errors import Conflict, DomainError
-from config.permissions import is_admin
+from accounts.permissions import is_admin
+from core.clock import local
+from core.errors import Conflict, DomainError
 from evidence_suites.models import Closure, OpeningHours, Suite
 
 from .models import (
@@ -27,18 +27,6 @@ from .models import (
     Witness,
     WitnessType,
 )
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def utc(moment: datetime | None) -> datetime | None:
-    """Every service works in UTC: subtracting two times in one named zone is wall-clock
-    arithmetic in Python, an hour out across a clock change."""
-    return moment.astimezone(UTC) if moment is not None else None
-
-
-def local(moment: datetime) -> datetime:
-    return moment.astimezone(LONDON)
 
 
 def occupied_window(
@@ -217,7 +205,7 @@ def check_free(
     others = Booking.objects.filter(status__in=OCCUPYING_STATUSES)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
-    # Plain comparisons, not config.db.Overlaps: for one suite and LIMIT 1 PostgreSQL walks the
+    # Plain comparisons, not core.db.Overlaps: for one suite and LIMIT 1 PostgreSQL walks the
     # suite_id index rather than the range index, and proving a slot free then reads the
     # suite's whole history at random (15-30 ms at a million bookings, against about 5 ms on
     # the (suite, occupied_from) index; docs/benchmarks.md).

@@ -19,7 +19,9 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import Role, User
-from config.db import Minutes, Overlaps
+from accounts.permissions import is_admin
+from core import clock
+from core.db import Minutes, Overlaps
 from evidence_suites.models import Closure, Force, OpeningHours, Suite
 
 from . import rules
@@ -41,15 +43,11 @@ EARTH_RADIUS_KM = 6371.0088
 # --- Scoping by role -------------------------------------------------------------------------
 
 
-def _is_admin(user: User) -> bool:
-    return user.is_superuser or user.role == Role.ADMIN
-
-
 def booking_list(*, user: User) -> QuerySet[Booking]:
     """Admins see every booking; a scheduler their force's witnesses' bookings; a suite manager
     the bookings at their force's suites; a court user the bookings for their court."""
     bookings = Booking.objects.select_related("hearing__court", "witness", "suite")
-    if _is_admin(user):
+    if is_admin(user):
         return bookings
     if user.role == Role.SCHEDULER:
         return bookings.filter(witness__force_id=user.force_id)
@@ -62,7 +60,7 @@ def booking_list(*, user: User) -> QuerySet[Booking]:
 
 def witness_list(*, user: User) -> QuerySet[Witness]:
     witnesses = Witness.objects.select_related("force")
-    if _is_admin(user):
+    if is_admin(user):
         return witnesses
     if user.role == Role.SCHEDULER:
         return witnesses.filter(force_id=user.force_id)
@@ -71,7 +69,7 @@ def witness_list(*, user: User) -> QuerySet[Witness]:
 
 def hearing_list(*, user: User) -> QuerySet[Hearing]:
     hearings = Hearing.objects.select_related("court")
-    if user.role == Role.COURT_USER and not _is_admin(user):
+    if user.role == Role.COURT_USER and not is_admin(user):
         return hearings.filter(court_id=user.court_id)
     return hearings
 
@@ -85,7 +83,7 @@ def force_list(*, user: User) -> QuerySet[Force]:
 
 
 def suites_manageable_by(*, user: User) -> QuerySet[Suite]:
-    if _is_admin(user):
+    if is_admin(user):
         return Suite.objects.all()
     if user.role == Role.SUITE_MANAGER:
         return Suite.objects.filter(force_id=user.force_id)
@@ -249,8 +247,8 @@ def attention_items(*, user: User, now: datetime | None = None) -> list[Attentio
     """Open flags, plus what the clock tells: tomorrow's witnesses who have not confirmed, and
     bookings whose day has passed with no outcome. Three queries."""
     now = now or timezone.now()
-    today = rules.local(now).date()
-    start_of_today = datetime.combine(today, time.min, tzinfo=rules.LONDON)
+    today = clock.local(now).date()
+    start_of_today = datetime.combine(today, time.min, tzinfo=clock.LONDON)
     tomorrow = start_of_today + timedelta(days=1)
     visible = booking_list(user=user)
     items = [
@@ -275,7 +273,7 @@ def attention_items(*, user: User, now: datetime | None = None) -> list[Attentio
         AttentionItem(
             kind="unconfirmed",
             label=ATTENTION_LABELS["unconfirmed"],
-            detail=f"Due {rules.local(b.starts_at):%a %d %b %H:%M}; no reply to the text yet.",
+            detail=f"Due {clock.local(b.starts_at):%a %d %b %H:%M}; no reply to the text yet.",
             booking=b,
             since=b.created_at,
         )
@@ -286,7 +284,7 @@ def attention_items(*, user: User, now: datetime | None = None) -> list[Attentio
         AttentionItem(
             kind="missing_outcome",
             label=ATTENTION_LABELS["missing_outcome"],
-            detail=f"Was due {rules.local(b.starts_at):%a %d %b}; record arrival and outcome.",
+            detail=f"Was due {clock.local(b.starts_at):%a %d %b}; record arrival and outcome.",
             booking=b,
             since=b.ends_at,
         )

@@ -4,9 +4,9 @@ they live in services; related-object querysets here only scope what a caller ma
 from rest_framework import serializers
 
 from accounts.models import Role
-from config.api import ModelSerializer, OffsetDateTimeField
-from config.permissions import is_admin
-from config.validators import no_control_characters, no_control_characters_but_line_breaks
+from accounts.permissions import is_admin
+from core.api import ModelSerializer, OffsetDateTimeField
+from core.validators import no_control_characters, no_control_characters_but_line_breaks
 from evidence_suites.models import Force, Suite
 
 from . import feeds, selectors, visibility

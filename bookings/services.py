@@ -22,11 +22,11 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import User
-from config.errors import Conflict, DomainError
+from core import clock
+from core.errors import Conflict, DomainError
 from evidence_suites.models import Suite
-from notifications import services as notify
 
-from . import rules
+from . import events, rules
 from .models import (
     OPEN_STATUSES,
     AttentionFlag,
@@ -145,7 +145,7 @@ def hearing_create(
     courtroom: str = "",
 ) -> Hearing:
     """A hearing listed in a court's list."""
-    starts_at, ends_at = rules.utc(starts_at), rules.utc(ends_at)
+    starts_at, ends_at = clock.utc(starts_at), clock.utc(ends_at)
     rules.check_hearing_window(starts_at, ends_at)
     return Hearing.objects.create(
         court=court,
@@ -166,8 +166,8 @@ def hearing_update(*, actor: User | None, hearing: Hearing, **fields) -> Hearing
     rules.hearing_change_check(user=actor, hearing=hearing)
     hearing.affected_booking_ids = []
     status = fields.pop("status", None)
-    starts_at = rules.utc(fields.pop("starts_at", hearing.starts_at))
-    ends_at = rules.utc(fields.pop("ends_at", hearing.ends_at))
+    starts_at = clock.utc(fields.pop("starts_at", hearing.starts_at))
+    ends_at = clock.utc(fields.pop("ends_at", hearing.ends_at))
     if "case_reference" in fields:
         fields["case_reference"] = fields["case_reference"].strip().upper()
     for name, value in fields.items():
@@ -283,7 +283,7 @@ def hearing_relist(
     `affected_booking_ids` are the bookings it tried to move: moved, or flagged."""
     from .selectors import available_suites
 
-    starts_at, ends_at = rules.utc(starts_at), rules.utc(ends_at)
+    starts_at, ends_at = clock.utc(starts_at), clock.utc(ends_at)
     rules.check_hearing_window(starts_at, ends_at)
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
     rules.hearing_change_check(user=actor, hearing=hearing)
@@ -331,7 +331,7 @@ def hearing_relist(
                 resolved_at=None,
                 defaults={
                     "detail": (
-                        f"Hearing moved to {rules.local(new_start):%a %d %b %H:%M}: "
+                        f"Hearing moved to {clock.local(new_start):%a %d %b %H:%M}: "
                         f"{refusal.detail}"
                     )[:300],
                     "data": {
@@ -377,18 +377,16 @@ def witness_create(
 def witness_update(*, witness: Witness, **fields) -> Witness:
     """Change a witness's details. Messages still waiting go to the new number or address
     (the sender reads them when it sends), and a new number's opt-out state is the ledger's."""
-    before = {"sms": notify.witness_number(witness), "email": witness.email}
+    before = {"sms": events.witness_number(witness), "email": witness.email}
     for name, value in fields.items():
         setattr(witness, name, value)
     rules.check_witness_fields(witness.witness_type, witness.collar_number)
     if witness.anonymised_at is not None:
         raise Conflict("witness_anonymised", "This witness's details were anonymised.")
-    after = {"sms": notify.witness_number(witness), "email": witness.email}
-    if after["sms"] != before["sms"]:
-        witness.sms_opt_out = bool(after["sms"]) and notify.is_opted_out(after["sms"])
+    after = {"sms": events.witness_number(witness), "email": witness.email}
     witness.save()
     changed = {channel for channel in after if after[channel] != before[channel]}
-    notify.witness_contact_changed(witness=witness, channels=changed)
+    events.witness_contact_changed.send(sender=Witness, witness=witness, channels=changed)
     return witness
 
 
@@ -485,8 +483,8 @@ def booking_create(
     hearing = Hearing.objects.select_for_update(no_key=True).get(pk=hearing.pk)
     # Then the suite and the witness, so a racing booking of either waits for this one.
     [suite], [witness] = _lock_suites_and_witnesses([suite.pk], [witness.pk])
-    starts_at = rules.utc(starts_at or hearing.starts_at)
-    ends_at = rules.utc(ends_at or hearing.ends_at)
+    starts_at = clock.utc(starts_at or hearing.starts_at)
+    ends_at = clock.utc(ends_at or hearing.ends_at)
     rules.check_window(starts_at, ends_at, allow_past=allow_past)
     rules.check_hearing_listed(hearing)
     rules.check_on_hearing_day(hearing, starts_at)
@@ -520,7 +518,7 @@ def booking_create(
             "ends_at": (None, ends_at),
         },
     )
-    notify.booking_confirmed(booking=booking)
+    events.booking_confirmed.send(sender=Booking, booking=booking)
     return booking
 
 
@@ -582,8 +580,8 @@ def booking_reschedule(
     booking.hearing = Hearing.objects.select_for_update(no_key=True).get(pk=booking.hearing_id)
     previous_suite = booking.suite
     suite = suite or booking.suite
-    starts_at = rules.utc(starts_at or booking.starts_at)
-    ends_at = rules.utc(ends_at or booking.ends_at)
+    starts_at = clock.utc(starts_at or booking.starts_at)
+    ends_at = clock.utc(ends_at or booking.ends_at)
     changes = _diff(booking, {"suite": suite, "starts_at": starts_at, "ends_at": ends_at})
     if not changes:
         return booking
@@ -618,8 +616,10 @@ def booking_reschedule(
         resolved_at__isnull=True,
     ).update(resolved_at=timezone.now(), resolved_by=actor)
     booking_event_record(booking=booking, actor=actor, action=action, changes=changes)
-    notify.booking_changed(
-        booking=booking, previous_suite=previous_suite if "suite" in changes else None
+    events.booking_changed.send(
+        sender=Booking,
+        booking=booking,
+        previous_suite=previous_suite if "suite" in changes else None,
     )
     return booking
 
@@ -653,7 +653,7 @@ def booking_cancel(*, actor: User | None, booking: Booking, reason: str) -> Book
         action="cancelled",
         changes={"status": (before, booking.status), "cancellation_reason": ("", reason)},
     )
-    notify.booking_cancelled(booking=booking)
+    events.booking_cancelled.send(sender=Booking, booking=booking)
     return booking
 
 
@@ -664,7 +664,7 @@ def booking_check_in(
     """The witness has arrived at the suite."""
     _require_status(booking, [BookingStatus.CONFIRMED], "checked in")
     now = timezone.now()
-    at = rules.utc(at) or now
+    at = clock.utc(at) or now
     if at > now + timedelta(minutes=5):
         raise DomainError(
             "arrival_in_future",
@@ -719,7 +719,7 @@ def booking_complete(
             "not_checked_in", "Check the witness in before recording that they gave evidence."
         )
     _require_status(booking, allowed, f"completed as {Outcome(outcome).label.lower()}")
-    released_at = rules.utc(released_at)
+    released_at = clock.utc(released_at)
     if booking.status == BookingStatus.CHECKED_IN:
         released_at = released_at or now
         if released_at < booking.checked_in_at:
@@ -934,8 +934,8 @@ def suite_closure_add(
             booking=booking,
             kind=AttentionKind.SUITE_CLOSED,
             detail=(
-                f"{suite.name} is closed {rules.local(closure.starts_at):%a %d %b %H:%M} to "
-                f"{rules.local(closure.ends_at):%a %d %b %H:%M}: {closure.reason}"
+                f"{suite.name} is closed {clock.local(closure.starts_at):%a %d %b %H:%M} to "
+                f"{clock.local(closure.ends_at):%a %d %b %H:%M}: {closure.reason}"
             ),
             data={
                 "closure": closure.pk,

@@ -25,10 +25,8 @@ _log_format = os.environ.get("LOG_FORMAT") or (
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "config.logging.RedactingFilter"}},
-    "formatters": {
-        "console": {"()": "config.logging.console_formatter", "log_format": _log_format}
-    },
+    "filters": {"redact": {"()": "core.logging.RedactingFilter"}},
+    "formatters": {"console": {"()": "core.logging.console_formatter", "log_format": _log_format}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "console", "filters": ["redact"]}
     },

@@ -38,7 +38,7 @@ else:
     )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For). Rate
-# limits and sign-in lockout key on the client address those proxies saw (config.net); with 0,
+# limits and sign-in lockout key on the client address those proxies saw (core.net); with 0,
 # X-Forwarded-For is ignored, since anyone can write it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -280,7 +280,7 @@ AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # The client address as TRUSTED_PROXY_COUNT allows (never a header the client wrote itself).
-AXES_CLIENT_IP_CALLABLE = "config.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 # Kept in the database (not the cache), so a lockout holds across processes and restarts, and
 # each test's transaction isolates its own attempts.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
@@ -394,7 +394,7 @@ STORAGES = {
 }
 
 # --- REST API -------------------------------------------------------------------------------
-# Request bodies nested deeper than this (arrays and objects) are a 400 (config/parsers.py).
+# Request bodies nested deeper than this (arrays and objects) are a 400 (core/parsers.py).
 JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -402,16 +402,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],  # finite numbers, JSON_MAX_DEPTH
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],  # finite numbers, JSON_MAX_DEPTH
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
-    # DRF's throttles, keyed on config.net.client_ip (see TRUSTED_PROXY_COUNT).
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
+    # DRF's throttles, keyed on core.net.client_ip (see TRUSTED_PROXY_COUNT).
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.throttling.AnonRateThrottle",
-        "config.throttling.UserRateThrottle",
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
@@ -421,7 +421,7 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": None,
-    # Our throttles ask config.net.client_ip; this keeps any of DRF's own from trusting
+    # Our throttles ask core.net.client_ip; this keeps any of DRF's own from trusting
     # X-Forwarded-For either (None would take it whole, whoever wrote it; 0 is REMOTE_ADDR).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
@@ -449,7 +449,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.schema.confidential_whereabouts",
+        "core.schema.confidential_whereabouts",
     ],
 }
 
@@ -472,14 +472,14 @@ FEED_CANCELLED_DAYS = env.int("FEED_CANCELLED_DAYS", default=14)
 
 # --- Logging --------------------------------------------------------------------------------
 # Every record goes through the one console handler, whose filter redacts query strings,
-# tracebacks, phone numbers, email addresses and link secrets (config/logging.py says how).
+# tracebacks, phone numbers, email addresses and link secrets (core/logging.py says how).
 # `json` writes one JSON object per line (structlog) for a log collector; `plain` is for people.
 LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"console": {"()": "config.logging.console_formatter", "log_format": LOG_FORMAT}},
-    "filters": {"redact": {"()": "config.logging.RedactingFilter"}},
+    "formatters": {"console": {"()": "core.logging.console_formatter", "log_format": LOG_FORMAT}},
+    "filters": {"redact": {"()": "core.logging.RedactingFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

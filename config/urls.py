@@ -6,7 +6,8 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, TokenView
 from bookings import api as bookings_api
 from bookings import views as feed_views
-from config import errors, health
+from config import health
+from core import errors
 from evidence_suites import api as suites_api
 from notifications import api as notifications_api
 from notifications import views as witness_views
@@ -75,5 +76,5 @@ urlpatterns = [
     path("", include("web.urls")),
 ]
 
-handler404 = "config.errors.json_404"
-handler500 = "config.errors.json_500"
+handler404 = "core.errors.json_404"
+handler500 = "core.errors.json_500"

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 from .models import Closure, Force, OpeningHours, Suite
 from .services import Period, check_opening_periods

@@ -5,10 +5,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from accounts.idempotency import IdempotentCreateMixin
 from accounts.models import Role
-from config.api import IdempotentCreateMixin
-from config.errors import DomainError
-from config.permissions import ReadOrRoles, is_admin
+from accounts.permissions import ReadOrRoles, is_admin
+from core.errors import DomainError
 
 from . import selectors, services
 from .models import Suite

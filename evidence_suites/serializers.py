@@ -2,8 +2,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Role
-from config.api import ModelSerializer, OffsetDateTimeField
-from config.validators import no_control_characters
+from core.api import ModelSerializer, OffsetDateTimeField
+from core.validators import no_control_characters
 
 from .models import Closure, Force, OpeningHours, Suite
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from accounts import audit
-from config.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError
 
 from .models import Closure, Force, OpeningHours, Suite
 

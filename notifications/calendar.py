@@ -11,7 +11,7 @@ from django.conf import settings
 
 from bookings.calendar import booking_event, booking_uid, location_text, new_calendar
 from bookings.models import Booking, BookingStatus, WitnessType
-from bookings.rules import local
+from core.clock import local
 from evidence_suites.models import Suite
 
 __all__ = ["booking_uid", "invite_calendar", "invite_text"]

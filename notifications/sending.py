@@ -26,7 +26,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from bookings.models import BookingEvent, BookingStatus
-from bookings.rules import LONDON, local
+from core.clock import LONDON, local
 
 from . import links, services, texts, twilio_client
 from .calendar import invite_calendar, invite_text

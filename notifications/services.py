@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bookings.events import witness_number
 from bookings.models import Booking, BookingStatus, Witness
-from bookings.rules import LONDON, local
+from core.clock import LONDON, local
 from evidence_suites.models import Suite
 
 from . import texts
@@ -45,11 +46,6 @@ OPTED_OUT = "The number replied STOP, so no texts are sent to it."
 def _hhmm(value: str) -> time:
     hours, minutes = value.split(":")
     return time(int(hours), int(minutes))
-
-
-def witness_number(witness: Witness) -> str:
-    """The witness's mobile number as texts go to it (E.164), or "" when they have none."""
-    return str(witness.phone) if witness.phone else ""
 
 
 def opted_out_numbers(phones: set[str]) -> set[str]:

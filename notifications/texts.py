@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from bookings.models import Booking
-from bookings.rules import local
+from core.clock import local
 
 from .models import Kind
 

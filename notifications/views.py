@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from bookings import services as booking_services
 from bookings.models import BookingStatus
-from bookings.rules import local
-from config.net import client_ip
+from core.clock import local
+from core.net import client_ip
 
 from .links import booking_for_token
 

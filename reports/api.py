@@ -9,8 +9,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import ReadOrRoles
 from bookings.selectors import booking_list
-from config.permissions import ReadOrRoles
 
 from . import selectors, services
 from .models import Assumption

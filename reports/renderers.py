@@ -4,7 +4,7 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
-from config.csv import safe_writer
+from core.csv import safe_writer
 
 RANGE = ("low", "central", "high")
 

@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 
 from bookings.models import Booking, BookingStatus, Outcome, WitnessType
-from bookings.rules import LONDON
+from core.clock import LONDON
 from evidence_suites.models import Force, Suite
 
 from .assumptions import DEFAULTS

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.models import Booking
-from bookings.rules import local
+from core.clock import local
 from evidence_suites.models import Force
 
 from . import selectors

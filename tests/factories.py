@@ -2,15 +2,13 @@
 
 from datetime import datetime, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import factory
 
 from accounts.models import Role, User
 from bookings.models import Court, Hearing, HearingType, Witness, WitnessType
+from core.clock import LONDON
 from evidence_suites.models import Force, OpeningHours, Suite
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def london(year, month, day, hour=10, minute=0) -> datetime:

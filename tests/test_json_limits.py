@@ -1,6 +1,6 @@
 """A request body the decoder cannot turn into sensible values is a 400 in the error shape, never
 a 500: numbers too large to be finite, and JSON nested thousands of levels deep
-(config/parsers.py)."""
+(core/parsers.py)."""
 
 import json
 

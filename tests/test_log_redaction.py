@@ -1,5 +1,5 @@
 """Names stay out of the logs: what staff type into a search, and what an exception says about a
-witness, reach no handler in clear (the rules are in config/logging.py)."""
+witness, reach no handler in clear (the rules are in core/logging.py)."""
 
 import json
 import logging

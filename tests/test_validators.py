@@ -6,7 +6,7 @@ import unicodedata
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.validators import (
+from core.validators import (
     NoControlCharactersValidator,
     no_control_characters,
     no_control_characters_but_line_breaks,
@@ -73,7 +73,7 @@ def test_the_validators_compare_by_what_they_allow_so_migrations_stay_stable():
     assert no_control_characters == NoControlCharactersValidator()
     assert no_control_characters != no_control_characters_but_line_breaks
     assert no_control_characters_but_line_breaks.deconstruct() == (
-        "config.validators.NoControlCharactersValidator",
+        "core.validators.NoControlCharactersValidator",
         (),
         {"allow_line_breaks": True},
     )

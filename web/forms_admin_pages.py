@@ -11,9 +11,9 @@ from datetime import date, datetime, time
 from django import forms
 
 from bookings.models import HearingStatus
-from bookings.rules import LONDON
-from config import inputs
-from config.validators import no_control_characters, no_control_characters_but_line_breaks
+from core import inputs
+from core.clock import LONDON
+from core.validators import no_control_characters, no_control_characters_but_line_breaks
 from evidence_suites.models import Weekday
 
 from .forms import GovukFormMixin

@@ -23,10 +23,10 @@ from bookings.models import (
     WitnessType,
 )
 from bookings.phone import e164, is_acceptable
-from bookings.rules import LONDON, local
-from config import inputs
-from config.errors import DomainError
-from config.validators import NoControlCharactersValidator, no_control_characters_but_line_breaks
+from core import inputs
+from core.clock import LONDON, local
+from core.errors import DomainError
+from core.validators import NoControlCharactersValidator, no_control_characters_but_line_breaks
 
 from .forms import GovukFormMixin
 

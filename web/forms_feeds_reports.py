@@ -13,7 +13,7 @@ from django import forms
 
 from bookings.feeds import feed_subjects
 from bookings.models import FeedScope, WitnessType
-from config.validators import no_control_characters
+from core.validators import no_control_characters
 
 from .forms import GovukFormMixin
 

@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from bookings import selectors
-from bookings.rules import LONDON, local
-from config.net import client_ip
+from core.clock import LONDON, local
+from core.net import client_ip
 
 from .forms import SignInForm
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import Role
-from config.net import client_ip
+from core.net import client_ip
 from tests.accounts.conftest import PASSWORD, api_sign_in
 from tests.factories import UserFactory
 

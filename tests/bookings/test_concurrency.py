@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings import services
 from bookings.models import Booking, BookingStatus, Hearing, Witness
-from config.errors import Conflict
+from core.errors import Conflict
 from evidence_suites.models import Suite
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, api_token_for, london
 

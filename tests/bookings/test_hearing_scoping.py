@@ -13,7 +13,7 @@ from django.test import Client
 from accounts.models import Role
 from bookings import services
 from bookings.models import AttentionKind, Booking, BookingStatus, HearingStatus
-from config.errors import Conflict
+from core.errors import Conflict
 from notifications.models import Channel, Kind, Message
 from tests.factories import (
     HearingFactory,

@@ -32,7 +32,7 @@ from bookings.models import (
 )
 from bookings.retention import retention_plan, retention_sweep
 from bookings.tasks import anonymise_witnesses
-from config.logging import RedactingFilter
+from core.logging import RedactingFilter
 from notifications.calendar import invite_text
 from notifications.links import witness_link_issue
 from notifications.models import (

@@ -6,7 +6,7 @@ import pytest
 
 from bookings import services
 from bookings.models import AttentionFlag, BookingEvent, BookingStatus, HearingStatus, Outcome
-from config.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError
 from evidence_suites.services import closure_create
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bookings import services
 from bookings.models import Booking, BookingStatus
-from bookings.rules import LONDON, local
+from core.clock import LONDON, local
 from tests.browser.conftest import screenshot, serious_accessibility_violations, sign_in
 from tests.factories import CourtFactory, HearingFactory, SuiteFactory, WitnessFactory
 

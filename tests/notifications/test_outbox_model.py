@@ -62,8 +62,8 @@ from bookings.models import (
     Hearing,
     Witness,
 )
-from bookings.rules import local
-from config.errors import DomainError
+from core.clock import local
+from core.errors import DomainError
 from evidence_suites.models import Force, Suite
 from notifications import sending, twilio_client
 from notifications import services as notify

@@ -24,7 +24,7 @@ from bookings.models import (
     HearingStatus,
     Witness,
 )
-from bookings.rules import local
+from core.clock import local
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
 from tests.reliability.conftest import no_server_errors, wait_until
 

@@ -7,7 +7,7 @@ import io
 import pytest
 import time_machine
 
-from config.csv import csv_cell
+from core.csv import csv_cell
 from reports.models import ReportRecipient
 from reports.services import weekly_summary_send
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london

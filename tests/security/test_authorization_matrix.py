@@ -237,7 +237,7 @@ POST   /webhooks/twilio/inbound/                         200  200   200      200
 # its line here).
 CSRF_404 = (
     "Bug: a POST, PATCH or DELETE to an unknown /api/ path gets Django's CSRF 403 HTML page, "
-    "not a 404 in the error shape (config/errors.py: json_404 is not csrf_exempt)"
+    "not a 404 in the error shape (core/errors.py: json_404 is not csrf_exempt)"
 )
 CSV_ERRORS = (
     "Bug: with format=csv the hours-saved report renders its errors as CSV, not the JSON "

@@ -1,4 +1,4 @@
-"""One input policy for every way in (config/inputs.py): ids the database can hold, dates in the
+"""One input policy for every way in (core/inputs.py): ids the database can hold, dates in the
 years 2000 to 2100, as the API already asks. Each finding of issue 14 about the staff pages,
 in the words of the person who met it: a page that answered a typing mistake with a 500, a
 form that saved a year the API refuses. (The API's JSON limits are tests/test_json_limits.py;

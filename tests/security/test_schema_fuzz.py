@@ -191,7 +191,7 @@ def signed_in(demo_data, connection_kept_across_requests, fresh_throttles):
 CSRF_HTML = (
     "Bug: a POST/PATCH/DELETE whose id is not a whole number (/bookings/0.5/cancel/) falls "
     "through to the /api/ catch-all and gets Django's CSRF 403 HTML page, not a 404 in the "
-    "error shape (config/errors.py: json_404 is not csrf_exempt)"
+    "error shape (core/errors.py: json_404 is not csrf_exempt)"
 )
 REPORT_ERRORS = (
     "Bug: hours-saved renders its errors as CSV when format=csv, not the JSON error shape, "
@@ -207,7 +207,7 @@ FORCE_CODE = (
 )
 NULL_WHEREABOUTS = (
     "Bug: a court user gets null latitude/longitude for a confidential suite; the schema says "
-    "number (evidence_suites/serializers.py SuiteSerializer, documented in config/schema.py)"
+    "number (evidence_suites/serializers.py SuiteSerializer, documented in core/schema.py)"
 )
 UNSAFE_BY_ID = [
     "DELETE /api/v1/feed-tokens/{id}/",

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET
 
 from accounts import audit
 from accounts.models import AuditEntry
-from config.csv import safe_writer
-from config.permissions import is_admin
+from accounts.permissions import is_admin
+from core.csv import safe_writer
 
 from ..forms_audit import AuditFilterForm
 

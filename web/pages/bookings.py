@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts import audit
 from accounts.models import Role
+from accounts.permissions import has_role
 from bookings import selectors, services, visibility
 from bookings.models import (
     OPEN_STATUSES,
@@ -38,10 +39,9 @@ from bookings.models import (
     LiveLinkBasis,
     Outcome,
 )
-from bookings.rules import LONDON, local
-from config import inputs
-from config.errors import DomainError
-from config.permissions import has_role
+from core import inputs
+from core.clock import LONDON, local
+from core.errors import DomainError
 from evidence_suites.models import Suite
 from notifications.models import FAILED_STATUSES, Message, Status
 

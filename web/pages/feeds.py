@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
+from accounts.permissions import is_admin
 from bookings import feeds, services
 from bookings.models import FeedScope, FeedToken
-from config.errors import DomainError
-from config.permissions import is_admin
+from core.errors import DomainError
 
 from ..forms_feeds_reports import FeedTokenForm, subject_label
 

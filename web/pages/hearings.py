@@ -23,6 +23,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
+from accounts.permissions import has_role, is_admin
 from bookings import rules, selectors, services
 from bookings.models import (
     OPEN_STATUSES,
@@ -31,9 +32,8 @@ from bookings.models import (
     Hearing,
     HearingStatus,
 )
-from bookings.rules import LONDON, local
-from config.errors import Conflict, DomainError
-from config.permissions import has_role, is_admin
+from core.clock import LONDON, local
+from core.errors import Conflict, DomainError
 from evidence_suites import selectors as suite_selectors
 
 from ..forms_admin_pages import HearingFilterForm, RelistForm, VacateForm, date_initial

@@ -18,8 +18,8 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
-from bookings.rules import local
 from bookings.selectors import booking_list
+from core.clock import local
 from evidence_suites.models import Force
 from reports.models import AssumptionKey, EvidenceKind
 from reports.selectors import Period, hours_saved, management_information

@@ -15,6 +15,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
+from accounts.permissions import is_admin
 from bookings import selectors as booking_selectors
 from bookings import services as booking_services
 from bookings.models import (
@@ -24,10 +25,9 @@ from bookings.models import (
     AttentionKind,
     Booking,
 )
-from bookings.rules import LONDON, local
-from config import inputs
-from config.errors import DomainError
-from config.permissions import is_admin
+from core import inputs
+from core.clock import LONDON, local
+from core.errors import DomainError
 from evidence_suites import selectors, services
 from evidence_suites.models import Closure, Suite, Weekday
 

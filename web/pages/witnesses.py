@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import Role
+from accounts.permissions import has_role, is_admin
 from bookings import selectors
 from bookings.phone import e164
-from config.permissions import has_role, is_admin
 from notifications.models import SmsOptOut
 
 from ..forms_admin_pages import WitnessSearchForm

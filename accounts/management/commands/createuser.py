@@ -29,8 +29,11 @@ from accounts.two_factor import (
     two_factor_enrol,
     two_factor_required,
 )
-from bookings.models import Court
-from evidence_suites.models import Force
+
+# The force and court a user works for, reached through the user's own foreign keys: accounts
+# imports neither evidence_suites nor bookings (the import-linter contracts in pyproject.toml).
+Force = User._meta.get_field("force").related_model
+Court = User._meta.get_field("court").related_model
 
 FORCE_ROLES = (Role.SCHEDULER, Role.SUITE_MANAGER)
 COURT_ROLES = (Role.COURT_USER,)

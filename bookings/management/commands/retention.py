@@ -9,7 +9,7 @@ from django.conf import settings
 
 from accounts.audit import AuditedCommand
 from bookings.retention import retention_sweep
-from bookings.rules import local
+from core.clock import local
 
 
 class Command(AuditedCommand):

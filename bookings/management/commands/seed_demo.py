@@ -22,7 +22,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -56,7 +55,8 @@ from bookings.services import (
     hearing_vacate,
     witness_create,
 )
-from config.errors import DomainError
+from core.clock import LONDON
+from core.errors import DomainError
 from evidence_suites.models import Closure, Force, Suite
 from evidence_suites.services import Period, closure_create, force_create, suite_create
 
@@ -64,8 +64,6 @@ try:  # a dev dependency: lets the history of past bookings carry the times they
     import time_machine
 except ImportError:  # pragma: no cover - production installs leave dev dependencies out
     time_machine = None
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def at_moment(moment: datetime | None):

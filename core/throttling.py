@@ -1,4 +1,4 @@
-"""DRF's rate limits, counted per client address as config.net.client_ip sees it.
+"""DRF's rate limits, counted per client address as core.net.client_ip sees it.
 
 DRF's own `get_ident` reads X-Forwarded-For by its NUM_PROXIES setting; these ask the project's
 one helper instead, so the API, the staff sign-in and the lockout agree on who the client is.
@@ -6,7 +6,7 @@ one helper instead, so the API, the staff sign-in and the lockout agree on who t
 
 from rest_framework import throttling
 
-from config.net import client_ip
+from core.net import client_ip
 
 
 class ClientAddressMixin:

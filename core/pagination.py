@@ -1,4 +1,4 @@
-"""Pagination for every list: kept apart from config.api so DRF settings import it early."""
+"""Pagination for every list: kept apart from core.api so DRF settings import it early."""
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_filters import rest_framework as filters
 
-from config import inputs
+from core import inputs
 
 
 class OffsetDateTimeFormField(forms.DateTimeField):
@@ -34,7 +34,7 @@ class OffsetDateTimeFilter(filters.Filter):
 
 
 class IdFormField(forms.IntegerField):
-    """An id in a query string: a whole number the database can hold (config.inputs)."""
+    """An id in a query string: a whole number the database can hold (core.inputs)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)

@@ -120,7 +120,7 @@ def api_exception_handler(exc, context):
     if isinstance(codes, str):
         code = codes
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-    # DRF's own parse errors are "malformed_json"; config/parsers.py's limits keep their codes.
+    # DRF's own parse errors are "malformed_json"; core/parsers.py's limits keep their codes.
     if isinstance(exc, exceptions.ParseError) and code == exceptions.ParseError.default_code:
         code = "malformed_json"
         detail = f"The request body is not valid JSON: {detail}"

@@ -64,13 +64,13 @@ no_control_characters_but_line_breaks = NoControlCharactersValidator(allow_line_
 
 @deconstructible
 class ServiceYearsValidator:
-    """A date or time in the years the service accepts (config.inputs: 2000 to 2100), on the
+    """A date or time in the years the service accepts (core.inputs: 2000 to 2100), on the
     model field so that every form built from it, the admin's included, refuses the rest."""
 
     code = "out_of_range"
 
     def __call__(self, value) -> None:
-        from config import inputs
+        from core import inputs
 
         if value is not None and not inputs.in_range(value):
             raise ValidationError(inputs.YEAR_MESSAGE, code=self.code)

@@ -7,7 +7,7 @@
   thousands deep made the decoder recurse until `RecursionError`, a 500. Bodies nested deeper
   than `JSON_MAX_DEPTH` arrays or objects are refused before decoding: 400, `json_too_deep`.
 
-Anything else that is not JSON stays DRF's `ParseError` (`malformed_json`, config/errors.py).
+Anything else that is not JSON stays DRF's `ParseError` (`malformed_json`, core/errors.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Who is calling: the client's address, as seen through the proxies we trust.
 
-The one place that reads X-Forwarded-For: rate limits (config.throttling, the sign-in and
+The one place that reads X-Forwarded-For: rate limits (core.throttling, the sign-in and
 witness pages) and sign-in lockout (django-axes' AXES_CLIENT_IP_CALLABLE) all ask `client_ip`.
 """
 

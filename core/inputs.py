@@ -6,8 +6,8 @@ database as something it cannot hold:
   or `1e400` in an id is bad input, never an OverflowError;
 - dates and times lie within the years 2000 to 2100: anything else is a typing mistake, and near
   the ends of the calendar adding a turnaround or a day overflows;
-- text holds no control characters (config.validators);
-- JSON bodies are finite and nest at most JSON_MAX_DEPTH deep (config.parsers).
+- text holds no control characters (core.validators);
+- JSON bodies are finite and nest at most JSON_MAX_DEPTH deep (core.parsers).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 
-from config.validators import no_control_characters
+from core.validators import no_control_characters
 
 #: The years a date or time may fall in, everywhere.
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -52,7 +52,7 @@ def date_from(text) -> date | None:
 
 
 def is_plain_text(text) -> bool:
-    """Whether a query string's text holds no control characters (config.validators): a NUL,
+    """Whether a query string's text holds no control characters (core.validators): a NUL,
     say, which PostgreSQL refuses in any query."""
     try:
         no_control_characters(str(text or ""))

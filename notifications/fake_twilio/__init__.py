@@ -4,6 +4,7 @@ Run it with `python manage.py fake_twilio` (or `python -m notifications.fake_twi
 it in-process with `FakeTwilio(account_sid=..., auth_token=...).start()`.
 """
 
-from notifications.fake_twilio.server import FakeTwilio, count_segments, run
+from notifications.fake_twilio.server import FakeTwilio, run
+from notifications.fake_twilio.state import count_segments
 
 __all__ = ["FakeTwilio", "count_segments", "run"]

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings import services
 from bookings.models import AttentionKind, BookingStatus, HearingStatus
+from notifications.models import Channel, Kind, Message
 from tests.factories import CourtFactory, HearingFactory, SuiteFactory, WitnessFactory, london
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +183,12 @@ def test_vacating_a_hearing_stands_its_witnesses_down(
         booking.refresh_from_db()
         assert booking.status == BookingStatus.CANCELLED
         assert booking.cancellation_reason == "Hearing vacated: Guilty plea entered"
+        # each witness is texted the stand-down, once, for the time they were booked
+        [stand_down] = Message.objects.filter(
+            booking=booking, channel=Channel.SMS, kind=Kind.CANCELLATION
+        )
+        assert stand_down.body.startswith("You are no longer needed to give evidence on ")
+        assert "Please do not attend." in stand_down.body
     assert "Vacate hearing" not in page
 
 

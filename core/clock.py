@@ -3,7 +3,7 @@ Europe/London wall-clock time."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -17,3 +17,8 @@ def utc(moment: datetime | None) -> datetime | None:
 
 def local(moment: datetime) -> datetime:
     return moment.astimezone(LONDON)
+
+
+def at_london(day: date, moment: time) -> datetime:
+    """A wall-clock time on a day in London as an aware datetime (right either side of BST)."""
+    return datetime.combine(day, moment, tzinfo=LONDON)

@@ -6,13 +6,13 @@ in plain English what is wrong; the services decide the rules and stay the last 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, time
 
 from django import forms
 
 from bookings.models import HearingStatus
 from core import inputs
-from core.clock import LONDON
+from core.clock import at_london
 from core.validators import no_control_characters, no_control_characters_but_line_breaks
 from evidence_suites.models import Weekday
 
@@ -137,10 +137,6 @@ def date_initial(prefix: str, value: date | None) -> dict[str, str]:
         f"{prefix}_month": str(value.month),
         f"{prefix}_year": str(value.year),
     }
-
-
-def at_london(day: date, clock: time) -> datetime:
-    return datetime.combine(day, clock, tzinfo=LONDON)
 
 
 class FieldsPerInstanceForm(forms.Form):

@@ -8,7 +8,7 @@ the pages put back on these forms with `add_refusal`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from django import forms
 from django.conf import settings
@@ -24,7 +24,7 @@ from bookings.models import (
 )
 from bookings.phone import e164, is_acceptable
 from core import inputs
-from core.clock import LONDON, local
+from core.clock import at_london, local
 from core.errors import DomainError
 from core.validators import NoControlCharactersValidator, no_control_characters_but_line_breaks
 
@@ -33,11 +33,6 @@ from .forms import GovukFormMixin
 NEW = "new"
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
-
-
-def at_london(day: date, moment: time) -> datetime:
-    """A wall-clock time on a day in London as an aware datetime (right either side of BST)."""
-    return datetime.combine(day, moment, tzinfo=LONDON)
 
 
 # --- Fields in the GOV.UK patterns -----------------------------------------------------------

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from accounts import audit
 from accounts.idempotency import IdempotentCreateMixin
 from accounts.models import Role
-from accounts.permissions import ReadOrRoles, is_admin
+from accounts.permissions import ReadOrRoles
 from core.api import ScopedQuerysetMixin
 from core.filters import DayFilter, IdFilter, OffsetDateTimeFilter
 from core.schema import ErrorSerializer
@@ -28,6 +28,7 @@ from evidence_suites import selectors as suite_selectors
 from evidence_suites.api import require_manager_of
 from evidence_suites.models import Closure, Suite
 from evidence_suites.serializers import ClosureSerializer
+from evidence_suites.whereabouts import hide_whereabouts
 
 from . import feeds, selectors, services
 from .models import AttentionFlag, Booking, FeedToken, Hearing, Witness
@@ -68,7 +69,7 @@ class CourtViewSet(
 
     serializer_class = CourtSerializer
     permission_classes = [ReadOrRoles]
-    write_roles = ()
+    write_ability = "administer"
 
     def get_queryset(self):
         return selectors.court_list(user=self.request.user)
@@ -121,7 +122,7 @@ class HearingViewSet(
     `hearing_shared`)."""
 
     permission_classes = [ReadOrRoles]
-    write_roles = (Role.SCHEDULER, Role.COURT_USER)
+    write_ability = "change_hearings"
     filterset_class = HearingFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -212,7 +213,7 @@ class WitnessViewSet(
 
     serializer_class = WitnessSerializer
     permission_classes = [ReadOrRoles]
-    write_roles = (Role.SCHEDULER,)
+    write_ability = "schedule"
     filterset_class = WitnessFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -275,11 +276,8 @@ class BookingViewSet(
     and overlaps no other booking of the suite (set-up and turnaround included) or witness."""
 
     permission_classes = [ReadOrRoles]
-    write_roles = (Role.SCHEDULER,)
-    action_roles = {
-        "check_in": (Role.SCHEDULER, Role.SUITE_MANAGER),
-        "complete": (Role.SCHEDULER, Role.SUITE_MANAGER),
-    }
+    write_ability = "schedule"
+    action_abilities = {"check_in": "attend", "complete": "attend"}
     filterset_class = BookingFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -397,7 +395,7 @@ class AttentionViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
 
     serializer_class = AttentionFlagSerializer
     permission_classes = [ReadOrRoles]
-    write_roles = (Role.SCHEDULER,)
+    write_ability = "schedule"
 
     queryset = AttentionFlag.objects.none()
 
@@ -450,14 +448,8 @@ class AvailabilityView(APIView):
             near=params.get("near"),
             force=params.get("force"),
         )
-        if request.user.role == Role.COURT_USER and not is_admin(request.user):
-            # A confidential suite's whereabouts are for the police who run it, not for courts.
-            for row in results:
-                if row["location_confidential"]:
-                    # Distances from chosen points would give the place away too.
-                    row.update(
-                        address="", postcode="", latitude=None, longitude=None, distance_km=None
-                    )
+        for row in results:
+            hide_whereabouts(request.user, row, row)
         return Response({"count": len(results), "results": results})
 
 
@@ -507,7 +499,7 @@ class FeedTokenViewSet(
 
     serializer_class = FeedTokenSerializer
     permission_classes = [ReadOrRoles]
-    write_roles = (Role.SCHEDULER, Role.SUITE_MANAGER, Role.COURT_USER)
+    write_ability = "subscribe"
     filterset_class = FeedTokenFilter
     http_method_names = ["get", "post", "delete", "head", "options"]
 
@@ -553,7 +545,7 @@ class ClosureViewSet(
 
     serializer_class = ClosureSerializer
     permission_classes = [ReadOrRoles]
-    write_roles = (Role.SUITE_MANAGER,)
+    write_ability = "manage_suites"
     queryset = Closure.objects.none()
 
     def get_suite(self) -> Suite:

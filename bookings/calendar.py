@@ -58,15 +58,6 @@ def new_calendar(*, method: str | None = None, name: str | None = None) -> icale
     return calendar
 
 
-def location_text(booking: Booking) -> str:
-    """Where to go: the suite and its address, or only its public name when the location is
-    confidential (the witness is told where to go separately)."""
-    suite = booking.suite
-    if suite.location_confidential:
-        return suite.name
-    return f"{suite.name}, {' '.join(suite.address.split())}, {suite.postcode}"
-
-
 def booking_event(
     booking: Booking,
     *,

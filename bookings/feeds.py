@@ -26,9 +26,10 @@ from accounts.models import Role, User
 from accounts.permissions import is_admin
 from core.clock import LONDON, local
 from evidence_suites.models import Suite
+from evidence_suites.whereabouts import WHERE_TO_GO_SEPARATELY, shareable_location
 
 from . import visibility
-from .calendar import booking_event, location_text, new_calendar
+from .calendar import booking_event, new_calendar
 from .models import Booking, BookingStatus, Court, FeedScope, FeedToken, Witness
 
 #: Change when the events' wording or shape changes, so every subscriber's ETag changes too.
@@ -322,14 +323,14 @@ def event_text(booking: Booking, scope: str) -> tuple[str, str, str | None]:
             lines.insert(0, "Cancelled: the suite is not needed for this booking.")
     else:
         summary = f"Give evidence by video link at {suite.name}"
-        arrive = local(booking.occupied_from)
+        arrive = local(booking.arrive_by)
         lines = [
             f"Arrive at {suite.name} by {arrive:%H:%M} on {start:%A %d %B %Y}.",
             f"You will give evidence to {court.name}{courtroom}, {start:%H:%M}–{end:%H:%M}.",
             f"Case reference (URN): {hearing.case_reference}.",
         ]
         if suite.location_confidential:
-            lines.append("The witness care team will tell you where to go.")
+            lines.append(WHERE_TO_GO_SEPARATELY)
         lines.append(f"Booking reference: {booking.reference}.")
         if cancelled:
             lines.insert(0, "This booking is cancelled: you are not needed.")
@@ -340,7 +341,7 @@ def event_text(booking: Booking, scope: str) -> tuple[str, str, str | None]:
     elif scope == FeedScope.COURT:
         location = suite.name
     else:
-        location = location_text(booking)
+        location = shareable_location(suite)
     return summary, "\n".join(lines), location
 
 

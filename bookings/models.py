@@ -5,6 +5,8 @@ The booking rules that the database can hold, it holds: on PostgreSQL two exclus
 constraints make a double-booked suite or witness impossible even under concurrent requests.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
@@ -260,6 +262,14 @@ class Booking(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def arrive_by(self) -> datetime:
+        """When the witness is asked to arrive: the start of the window the booking holds (the
+        suite's set-up time as it was when booked or last moved). Texts, invites, the witness
+        page and the feeds all read this stored time, so they agree even after the suite's
+        turnaround changes."""
+        return self.occupied_from
 
 
 class BookingEvent(models.Model):

@@ -6,7 +6,6 @@ from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from accounts.idempotency import IdempotentCreateMixin
-from accounts.models import Role
 from accounts.permissions import ReadOrRoles, is_admin
 from core.errors import DomainError
 
@@ -46,7 +45,7 @@ class ForceViewSet(
 
     serializer_class = ForceSerializer
     permission_classes = [ReadOrRoles]
-    write_roles = ()
+    write_ability = "administer"
     queryset = selectors.force_list()
 
     def perform_create(self, serializer):
@@ -66,7 +65,7 @@ class SuiteViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
 
     serializer_class = SuiteSerializer
     permission_classes = [ReadOrRoles]
-    write_roles = (Role.SUITE_MANAGER,)
+    write_ability = "manage_suites"
     filterset_class = SuiteFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 

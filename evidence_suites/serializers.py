@@ -1,11 +1,11 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Role
 from core.api import ModelSerializer, OffsetDateTimeField
 from core.validators import no_control_characters
 
 from .models import Closure, Force, OpeningHours, Suite
+from .whereabouts import hide_whereabouts
 
 
 class ForceSerializer(ModelSerializer):
@@ -74,12 +74,8 @@ class SuiteSerializer(ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        # A confidential suite's whereabouts are for the police who run it, not for courts.
-        if instance.location_confidential and getattr(user, "role", None) == Role.COURT_USER:
-            data.update(address="", postcode="", latitude=None, longitude=None)
-        return data
+        user = getattr(self.context.get("request"), "user", None)
+        return hide_whereabouts(user, instance, data)
 
 
 class ClosureSerializer(ModelSerializer):

@@ -3,16 +3,16 @@ when it is cancelled, with the booking's stable UID and its version as SEQUENCE.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
 
-from bookings.calendar import booking_event, booking_uid, location_text, new_calendar
+from bookings.calendar import booking_event, booking_uid, new_calendar
 from bookings.models import Booking, BookingStatus, WitnessType
 from core.clock import local
 from evidence_suites.models import Suite
+from evidence_suites.whereabouts import WHERE_TO_GO_SEPARATELY, shareable_location
 
 __all__ = ["booking_uid", "invite_calendar", "invite_text"]
 
@@ -32,7 +32,7 @@ def invite_text(
     hearing = booking.hearing
     left = suite is not None and suite.pk != booking.suite_id
     suite = suite or booking.suite
-    arrive = local(booking.starts_at - timedelta(minutes=suite.turnaround_minutes))
+    arrive = local(booking.arrive_by)
     if audience == "suite":
         summary = f"Video link {booking.reference}: {hearing.court.name}"
         lines = [
@@ -50,7 +50,7 @@ def invite_text(
         if booking.witness.witness_type == WitnessType.POLICE_OFFICER:
             lines.append(f"Case reference (URN): {hearing.case_reference}.")
         if suite.location_confidential:
-            lines.append("The witness care team will tell you where to go.")
+            lines.append(WHERE_TO_GO_SEPARATELY)
         lines.append(f"Booking reference: {booking.reference}.")
     contact = suite.contact_phone or settings.WITNESS_CARE_PHONE
     lines.append(f"Questions: {contact}.")
@@ -85,7 +85,7 @@ def invite_calendar(
         booking,
         summary=summary,
         description=description,
-        location=suite.name if left else location_text(booking),
+        location=suite.name if left else shareable_location(suite),
         cancelled=cancelled,
         sequence=booking.notice_version if sequence is None else sequence,
     )

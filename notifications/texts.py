@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 
@@ -60,7 +59,7 @@ class SmsText:
 
 def _facts(booking: Booking) -> dict[str, str]:
     start = local(booking.starts_at)
-    arrive = local(booking.starts_at - timedelta(minutes=booking.suite.turnaround_minutes))
+    arrive = local(booking.arrive_by)
     contact = booking.suite.contact_phone or settings.WITNESS_CARE_PHONE
     return {
         "day": f"{start:%a} {start.day} {start:%b}",

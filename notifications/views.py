@@ -3,8 +3,6 @@ key. Plain English, phone-first, and no personal data beyond what they need to t
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -64,7 +62,7 @@ def witness_page(request, token: str):
         "booking": booking,
         "suite": suite,
         "start": start,
-        "arrive": local(booking.starts_at - timedelta(minutes=suite.turnaround_minutes)),
+        "arrive": local(booking.arrive_by),
         "court": booking.hearing.court,
         "is_cancelled": booking.status == BookingStatus.CANCELLED,
         "is_open": booking.status == BookingStatus.CONFIRMED,

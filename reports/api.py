@@ -96,7 +96,7 @@ class AssumptionViewSet(mixins.ListModelMixin, mixins.UpdateModelMixin, viewsets
 
     serializer_class = AssumptionSerializer
     permission_classes = [ReadOrRoles]
-    write_roles = ()
+    write_ability = "administer"
     queryset = Assumption.objects.select_related("force").order_by("key", "force_id")
     http_method_names = ["get", "patch", "head", "options"]
 

@@ -85,7 +85,7 @@ def invite_calendar(
         booking,
         summary=summary,
         description=description,
-        location=suite.name if left else shareable_location(suite),
+        location=suite.name if left else shareable_location(booking.suite),
         cancelled=cancelled,
         sequence=booking.notice_version if sequence is None else sequence,
     )

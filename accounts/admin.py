@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from core.admin import ReadOnlyAdmin
+
 from .forms import AdminSignInForm
 from .models import AuditEntry, IdempotentRequest, Role, User
 
@@ -78,19 +80,6 @@ class UserAdmin(DjangoUserAdmin):
         if not change:  # as `createuser` does; later changes are the admin's own to make
             obj.is_staff = obj.is_superuser = obj.role == Role.ADMIN
         super().save_model(request, obj, form, change)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable, never added, changed or deleted by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IdempotentRequest)

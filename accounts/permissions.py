@@ -27,6 +27,13 @@ ABILITIES: dict[str, tuple[str, ...]] = {
     "change_hearings": (Role.SCHEDULER, Role.COURT_USER),
     # Add and change suites, their hours and closures (their own force's only).
     "manage_suites": (Role.SUITE_MANAGER,),
+    # Send a court's published list (POST /api/v1/court-lists/): a court user only their own
+    # court's (court_lists.intake.sender_check).
+    "send_court_lists": (Role.COURT_USER,),
+    # Follow the courts' lists on the staff pages: the lists received and the changes they
+    # bring (a court user only their own court's). Deciding a change is the rule's to say
+    # (court_lists.rules.change_decision_refusal); setting a court's policy is `administer`.
+    "follow_court_lists": (Role.SCHEDULER, Role.COURT_USER),
     # Make and revoke calendar feeds (bookings.feeds.may_subscribe says which subjects).
     "subscribe": (Role.SCHEDULER, Role.SUITE_MANAGER, Role.COURT_USER),
     # Things only an admin does: the audit log, every force's data.

@@ -5,10 +5,15 @@ realistic data into it, starts the real stack on loopback (gunicorn, Celery work
 Twilio) and prints one table of ratios. The method and the latest numbers are in
 docs/benchmarks.md.
 
-    run.py              the entry point: database, data, servers, each path, the table
+    run.py              the entry point: database, data, servers, the paths, clean-up
+    paths.py            each path in turn, measured against its limit
+    results.py          the machine, and the table printed and written to var/bench
     environment.py      scale, repetitions, addresses, the environment the servers get
     database.py         create, migrate and drop the benchmark database
-    data.py             the data set, loaded with COPY
+    grid.py             forces, suites and the grid of slots bookings are drawn on
+    reference_data.py   forces, suites, courts, witnesses, users and closures, loaded first
+    data.py             the bookings and hearings: working set, slots to book, history
+    copying.py          COPY, sequences, indexes rebuilt after a bulk load
     servers.py          gunicorn, Celery and the fake Twilio as subprocesses; peak memory
     measure.py          timing, medians, percentiles, the table
     client.py           a keep-alive HTTP client that reconnects when gunicorn closes

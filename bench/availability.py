@@ -17,7 +17,9 @@ from urllib.parse import urlencode
 
 import psycopg
 
-from . import data, measure
+from core.clock import LONDON
+
+from . import grid, measure
 from .client import Client
 from .measure import Measure
 
@@ -52,16 +54,16 @@ ORDER BY distance_km, s.name
 """
 
 
-def search_window(world: data.World) -> tuple[datetime, datetime, tuple[float, float]]:
+def search_window(world: grid.World) -> tuple[datetime, datetime, tuple[float, float]]:
     """10:30–12:30 on a Wednesday in the next fortnight (some suites close on Wednesdays, some
     are closed for repairs then), from the middle of the first force's area."""
-    starts = datetime.combine(world.search_day, time(10, 30), tzinfo=data.LONDON)
-    ends = datetime.combine(world.search_day, time(12, 30), tzinfo=data.LONDON)
-    _code, _name, lat, lon = data.FORCES[0]
+    starts = datetime.combine(world.search_day, time(10, 30), tzinfo=LONDON)
+    ends = datetime.combine(world.search_day, time(12, 30), tzinfo=LONDON)
+    _code, _name, lat, lon = grid.FORCES[0]
     return starts, ends, (lat, lon)
 
 
-def run(world: data.World, database_url: str, repeats: int) -> tuple[Measure, Measure, dict]:
+def run(world: grid.World, database_url: str, repeats: int) -> tuple[Measure, Measure, dict]:
     from bookings.selectors import available_suites
 
     starts, ends, near = search_window(world)
@@ -104,7 +106,7 @@ def run(world: data.World, database_url: str, repeats: int) -> tuple[Measure, Me
     return ours_runs, limit_runs, facts
 
 
-def http_latencies(app_url: str, token: str, world: data.World, calls: int) -> list[float]:
+def http_latencies(app_url: str, token: str, world: grid.World, calls: int) -> list[float]:
     """The same search through gunicorn, for its latency (informative, not in the ratio)."""
     starts, ends, near = search_window(world)
     query = urlencode(

@@ -33,7 +33,9 @@ from datetime import timedelta
 
 import psycopg
 
-from . import data
+from core.clock import LONDON
+
+from . import grid
 from .client import Client
 from .measure import Measure
 from .servers import CpuMeter
@@ -43,7 +45,7 @@ DEADLINE_SECONDS = 300  # per run, whatever happens
 
 @dataclass(frozen=True)
 class Attempt:
-    suite: data.Suite
+    suite: grid.Suite
     hearing: int
     witness: int
     starts: object
@@ -52,18 +54,18 @@ class Attempt:
     is_twin: bool  # the second of a clashing pair
 
 
-def plan(world: data.World, cells, clashing_pairs: int) -> list[Attempt]:
+def plan(world: grid.World, cells, clashing_pairs: int) -> list[Attempt]:
     attempts = []
     every = max(1, len(cells) // max(clashing_pairs, 1))
     twins = 0
     for n, (suite, day, slot, hearing) in enumerate(cells):
-        starts, ends = data.slot_window(day, slot)
+        starts, ends = grid.slot_window(day, slot)
         scheduler = world.schedulers[suite.force]
         witness = world.witness_for(suite, day, slot)
         attempts.append(Attempt(suite, hearing, witness, starts, ends, scheduler, False))
         if twins < clashing_pairs and n % every == every // 2:
             # A witness of the same force who is free then (see World.witness_for).
-            other = world.witness_for(suite, day, slot, offset=data.SUITES_PER_FORCE)
+            other = world.witness_for(suite, day, slot, offset=grid.SUITES_PER_FORCE)
             attempts.append(Attempt(suite, hearing, other, starts, ends, scheduler, True))
             twins += 1
     return attempts
@@ -122,8 +124,8 @@ def _http_worker(app_url: str):
                     "hearing": attempt.hearing,
                     "witness": attempt.witness,
                     "suite": attempt.suite.id,
-                    "starts_at": attempt.starts.astimezone(data.LONDON).isoformat(),
-                    "ends_at": attempt.ends.astimezone(data.LONDON).isoformat(),
+                    "starts_at": attempt.starts.astimezone(LONDON).isoformat(),
+                    "ends_at": attempt.ends.astimezone(LONDON).isoformat(),
                 }
             )
             headers = {
@@ -180,7 +182,7 @@ def _raw_worker(connections: list[psycopg.Connection], counter):
                 conn.execute(
                     INSERT,
                     (
-                        data.reference("VR", next(counter)),
+                        grid.reference("VR", next(counter)),
                         attempt.hearing,
                         attempt.witness,
                         attempt.suite.id,
@@ -251,7 +253,7 @@ def _per_operation(spent: dict[str, float], operations: int) -> dict[str, float]
 
 
 def run(
-    world: data.World,
+    world: grid.World,
     app_url: str,
     database_url: str,
     repeats: int,

@@ -15,7 +15,7 @@ from functools import partial
 
 import icalendar
 
-from . import data, measure
+from . import grid, measure
 from .client import Client
 from .measure import Measure
 
@@ -23,7 +23,7 @@ FULL_FETCHES_PER_RUN = 5
 CONDITIONAL_FETCHES_PER_RUN = 50
 
 
-def make_token(world: data.World) -> str:
+def make_token(world: grid.World) -> str:
     from accounts.models import User
     from bookings.models import Court
     from bookings.services import feed_token_create

@@ -15,7 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import psycopg
 
-from . import data, measure
+from core.clock import LONDON
+
+from . import grid, measure
 from .measure import Measure
 
 SQL = """
@@ -51,7 +53,7 @@ def _span(database_url: str) -> tuple[date, date, int]:
         first, last, count = conn.execute(
             "SELECT min(starts_at), max(starts_at), count(*) FROM bookings_booking"
         ).fetchone()
-    return first.astimezone(data.LONDON).date(), last.astimezone(data.LONDON).date(), count
+    return first.astimezone(LONDON).date(), last.astimezone(LONDON).date(), count
 
 
 def _check_same(report: dict, rows: list[tuple]) -> None:
@@ -82,15 +84,15 @@ def _check_same(report: dict, rows: list[tuple]) -> None:
             raise AssertionError(f"hours_saved excluded {reason} differs from the GROUP BY")
 
 
-def run(world: data.World, database_url: str, repeats: int) -> tuple[Measure, Measure, dict]:
+def run(world: grid.World, database_url: str, repeats: int) -> tuple[Measure, Measure, dict]:
     from accounts.models import User
     from bookings.selectors import booking_list
     from reports.selectors import Period, hours_saved
 
     first, last, count = _span(database_url)
     period = Period(first, last)
-    starts = datetime.combine(first, time.min, tzinfo=data.LONDON)
-    ends = datetime.combine(last + timedelta(days=1), time.min, tzinfo=data.LONDON)
+    starts = datetime.combine(first, time.min, tzinfo=LONDON)
+    ends = datetime.combine(last + timedelta(days=1), time.min, tzinfo=LONDON)
     admin = User.objects.get(pk=world.admin[0])
 
     def ours():

@@ -5,7 +5,7 @@ cancels them) and each gets its stand-down SMS in the outbox, worded by the app'
 `notifications.texts`.
 
 Ours: the time from handing the message ids to Celery as the app does after a commit
-(`notifications.services.enqueue`: `send_messages` tasks of 25 through Redis) until the last
+(`notifications.outbox.enqueue`: `send_messages` tasks of 25 through Redis) until the last
 of them is accepted by the fake Twilio, with the worker pool as deployed
 (CELERY_WORKER_CONCURRENCY, twice the cores by default): each task claims its rows,
 re-checks that each text is still wanted (the booking, the opt-out ledger), posts it with the
@@ -68,12 +68,12 @@ def prepare(world, count: int) -> list[int]:
             [
                 Message(
                     booking=booking,
-                    kind=Kind.CANCELLATION,
+                    kind=Kind.STAND_DOWN,
                     booking_version=booking.version + 1,
                     channel=Channel.SMS,
                     audience=Audience.WITNESS,
                     recipient=str(booking.witness.phone),
-                    body=texts.sms_text(booking, Kind.CANCELLATION).body,
+                    body=texts.sms_text(booking, Kind.STAND_DOWN).body,
                     not_before=now,
                 )
                 for booking in bookings
@@ -107,7 +107,7 @@ def _wait_until_sent(database_url: str, ids: list[int]) -> None:
 
 
 def _through_celery(database_url: str, ids: list[int]) -> float:
-    from notifications.services import enqueue
+    from notifications.outbox import enqueue
 
     started = time.perf_counter()
     enqueue(ids)
@@ -156,7 +156,7 @@ def run(
     from django.conf import settings
 
     from notifications.models import Message
-    from notifications.sending import _status_callback
+    from notifications.sms import status_callback
 
     if fake_url != settings.TWILIO_API_BASE_URL:
         raise RuntimeError("the one-process sender would not post to the fake Twilio")
@@ -179,7 +179,7 @@ def run(
             raise AssertionError("the fake Twilio did not get every text")
         # The same texts, numbers and callback addresses, from one process.
         same = [
-            (m.recipient, m.body, _status_callback(m))
+            (m.recipient, m.body, status_callback(m))
             for m in Message.objects.filter(pk__in=batch).order_by("pk")
         ]
         _reset(fake_url)

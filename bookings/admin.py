@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.html import format_html
 
-from accounts.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from core.errors import DomainError
 
 from . import rules, services
@@ -28,22 +28,6 @@ from .models import (
     Witness,
 )
 from .retention import ROWS, counts_in_words
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # --- Courts and hearings ----------------------------------------------------------------------
 
@@ -299,7 +283,7 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(BookingEvent)
-class BookingEventAdmin(admin.ModelAdmin):
+class BookingEventAdmin(ReadOnlyAdmin):
     """Booking history: append-only, so it can be read here and nothing else."""
 
     list_display = ("at", "booking", "actor_label", "action")
@@ -309,15 +293,6 @@ class BookingEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     fields = ("booking", "at", "actor", "actor_label", "action", "changes")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ResolvedFilter(admin.SimpleListFilter):
@@ -334,7 +309,10 @@ class ResolvedFilter(admin.SimpleListFilter):
 
 
 @admin.register(AttentionFlag)
-class AttentionFlagAdmin(admin.ModelAdmin):
+class AttentionFlagAdmin(ReadOnlyAdmin):
+    """Raised by the services when something needs a person: read here, and resolved (the
+    one thing done to a flag here)."""
+
     list_display = ("created_at", "booking", "kind", "detail", "resolved_at", "resolved_by")
     list_filter = (ResolvedFilter, "kind")
     list_select_related = ("booking", "resolved_by")
@@ -343,15 +321,6 @@ class AttentionFlagAdmin(admin.ModelAdmin):
     fields = ("booking", "kind", "detail", "data", "created_at", "resolved_at", "resolved_by")
     readonly_fields = fields
     actions = ("resolve",)
-
-    def has_add_permission(self, request):
-        return False  # raised by the services when something needs a person
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_resolve_permission(self, request):
         return request.user.has_perm("bookings.change_attentionflag")

@@ -24,8 +24,3 @@ witness_contact_changed = Signal()
 #: dict of counts by what it scrubbed. Arguments: `witness_id`, `phone`, `email`, `scrub`
 #: (a function from text to scrubbed text), `dry_run` (count, change nothing).
 witness_anonymising = Signal()
-
-
-def witness_number(witness) -> str:
-    """The witness's mobile number as texts go to it (E.164), or "" when they have none."""
-    return str(witness.phone) if witness.phone else ""

@@ -69,8 +69,10 @@ INSTALLED_APPS = [
     "evidence_suites",
     "bookings",
     "notifications",
+    "court_lists",
     "reports",
     "web",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +253,23 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Court lists (court_lists: the courts' published daily lists) ---------------------------
+# A list larger than this is refused (413), whichever way it comes: pushed, imported or dropped
+# in the inbox. A national list of one court's day is about 100 kB.
+COURT_LIST_MAX_BYTES = env.int("COURT_LIST_MAX_BYTES", default=5 * 1024 * 1024)
+# A folder beat sweeps every minute for lists delivered as files (court_lists.inbox says how to
+# drop one there); empty: no folder is swept. A relative path is under the project's folder
+# (`make run` uses var/court-lists/inbox).
+COURT_LISTS_INBOX = env.str("COURT_LISTS_INBOX", default="")
+if COURT_LISTS_INBOX and not os.path.isabs(COURT_LISTS_INBOX):
+    COURT_LISTS_INBOX = str(BASE_DIR / COURT_LISTS_INBOX)
+# A file changed this recently may still be being written: it waits for the next sweep.
+COURT_LISTS_INBOX_SETTLE_SECONDS = env.int("COURT_LISTS_INBOX_SETTLE_SECONDS", default=5)
+CELERY_BEAT_SCHEDULE["sweep-court-list-inbox"] = {
+    "task": "court_lists.tasks.sweep_court_list_inbox",
+    "schedule": 60,
+}
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -417,6 +436,9 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
         "user": env.str("THROTTLE_USER", default="2000/min"),
         "sign_in": env.str("THROTTLE_SIGN_IN", default="10/min"),
+        # The staff sign-in page and the witness's page (core.throttling.PageRateThrottle).
+        "sign_in_page": env.str("THROTTLE_SIGN_IN_PAGE", default="10/min"),
+        "witness_page": env.str("THROTTLE_WITNESS_PAGE", default="30/min"),
     },
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
@@ -446,6 +468,13 @@ SPECTACULAR_SETTINGS = {
         "WitnessTypeEnum": "bookings.models.WitnessType",
         "OutcomeEnum": "bookings.models.Outcome",
         "RoleEnum": "accounts.models.Role",
+        "ListChangesPolicyEnum": "bookings.models.ListChangesPolicy",
+        "ListTypeEnum": "court_lists.models.ListType",
+        "ListLanguageEnum": "court_lists.models.ListLanguage",
+        "ListSensitivityEnum": "court_lists.models.Sensitivity",
+        "ListReadOutcomeEnum": "court_lists.models.ReadOutcome",
+        "ListChangeKindEnum": "court_lists.models.ChangeKind",
+        "ListChangeStateEnum": "court_lists.models.ChangeState",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

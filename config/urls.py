@@ -8,6 +8,7 @@ from bookings import api as bookings_api
 from bookings import views as feed_views
 from config import health
 from core import errors
+from court_lists import api as court_lists_api
 from evidence_suites import api as suites_api
 from notifications import api as notifications_api
 from notifications import views as witness_views
@@ -25,6 +26,8 @@ router.register("bookings", bookings_api.BookingViewSet, basename="booking")
 router.register("attention", bookings_api.AttentionViewSet, basename="attention")
 router.register("feed-tokens", bookings_api.FeedTokenViewSet, basename="feed-token")
 router.register("report-assumptions", reports_api.AssumptionViewSet, basename="assumption")
+router.register("court-lists", court_lists_api.CourtListViewSet, basename="court-list")
+router.register("list-changes", court_lists_api.ListChangeViewSet, basename="list-change")
 
 closures = bookings_api.ClosureViewSet
 

@@ -22,7 +22,7 @@ def stale_claim_outlasts_a_send(app_configs, **kwargs):
     sends its messages again. A live worker renews its claims every CLAIM_RENEW_EVERY, between
     messages, so the gap between renewals is at most that plus the slowest send: it must stay
     under STALE_CLAIM, or a text could go twice. Without EMAIL_TIMEOUT a send has no bound."""
-    from .sending import CLAIM_RENEW_EVERY, STALE_CLAIM
+    from .claims import CLAIM_RENEW_EVERY, STALE_CLAIM
 
     if not getattr(settings, "EMAIL_TIMEOUT", None):
         return [

@@ -19,7 +19,7 @@ class Audience(models.TextChoices):
 class Kind(models.TextChoices):
     CONFIRMATION = "confirmation", "Booking confirmed"
     CHANGE = "change", "Booking changed"
-    CANCELLATION = "cancellation", "Stood down"
+    STAND_DOWN = "cancellation", "Stood down"
     REMINDER_AHEAD = "reminder_ahead", "Reminder, two working days ahead"
     REMINDER_ON_DAY = "reminder_on_day", "Reminder, on the day"
 
@@ -48,6 +48,12 @@ STATUS_RANK = {
 }
 FINAL_STATUSES = (Status.DELIVERED, Status.UNDELIVERED, Status.FAILED, Status.SUPPRESSED)
 FAILED_STATUSES = (Status.UNDELIVERED, Status.FAILED)
+#: A message in one of these reached the provider or the mail server, which took it.
+REACHED_STATUSES = (Status.QUEUED, Status.SENT, Status.DELIVERED)
+
+#: The news of a booking's time and place (reminders repeat it; they are not news).
+NEWS_KINDS = (Kind.CONFIRMATION, Kind.CHANGE)
+REMINDER_KINDS = (Kind.REMINDER_AHEAD, Kind.REMINDER_ON_DAY)
 
 
 class Message(models.Model):

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import sending, services
+from . import claims, outbox, sending
 
 #: Messages one task sends. A burst (a collapsed court list: hundreds of stand-down texts) is
 #: spread over every worker, and each task pays its claim, load and records once per batch; a
@@ -35,9 +35,9 @@ def send_message(message_id: int) -> str:
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
     """Every OUTBOX_SWEEP_SECONDS (beat): send what is due and recover what was left behind."""
-    due = sending.outbox_sweep()
+    due = claims.outbox_sweep()
     if send_messages.app.conf.task_always_eager:
         sending.messages_send(message_ids=due)
     else:
-        services.enqueue(due)
+        outbox.enqueue(due)
     return len(due)

@@ -83,7 +83,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Please arrive by {arrive}. Details: {link} ",
         "Reply YES to confirm or NO if you cannot attend. Questions: {contact}",
     ),
-    Kind.CANCELLATION: (
+    Kind.STAND_DOWN: (
         "You are no longer needed to give evidence on {day} at {time} at {suite}. "
         "Please do not attend. ",
         "Questions: {contact}",

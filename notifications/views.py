@@ -4,7 +4,6 @@ key. Plain English, phone-first, and no personal data beyond what they need to t
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -13,20 +12,9 @@ from django.views.decorators.http import require_http_methods
 from bookings import services as booking_services
 from bookings.models import BookingStatus
 from core.clock import local
-from core.net import client_ip
+from core.throttling import PageRateThrottle
 
 from .links import booking_for_token
-
-RATE_LIMIT_PER_MINUTE = 30
-
-
-def _rate_limited(request) -> bool:
-    key = f"witness-page:{client_ip(request)}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key) > RATE_LIMIT_PER_MINUTE
-    except ValueError:
-        return False
 
 
 # The link's secret is the only credential, so a cross-site post would need it too; and the
@@ -35,9 +23,11 @@ def _rate_limited(request) -> bool:
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def witness_page(request, token: str):
-    if _rate_limited(request):
+    # Guessing tokens is what the limit is for: 30 a minute per address (settings).
+    throttle = PageRateThrottle("witness_page")
+    if not throttle.allow_request(request, None):
         response = render(request, "notifications/witness_rate_limited.html", status=429)
-        response["Retry-After"] = "60"
+        response["Retry-After"] = throttle.retry_after()
         return response
     booking = booking_for_token(token)
     if booking is None:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from . import services
+from . import inbound, receipts
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def twilio_status(request):
         logger.warning("Refused an unsigned or forged Twilio status callback")
         return _forbidden()
     raw_id = request.GET.get("message", "")
-    services.message_status_update(
+    receipts.message_status_update(
         message_id=int(raw_id) if raw_id.isdigit() else None,
         provider_id=request.POST.get("MessageSid", ""),
         provider_status=request.POST.get("MessageStatus", ""),
@@ -58,7 +58,7 @@ def twilio_inbound(request):
     if not _is_from_twilio(request):
         logger.warning("Refused an unsigned or forged Twilio inbound message")
         return _forbidden()
-    reply = services.inbound_sms_handle(
+    reply = inbound.inbound_sms_handle(
         provider_id=request.POST.get("MessageSid", ""),
         from_number=request.POST.get("From", ""),
         body=request.POST.get("Body", ""),

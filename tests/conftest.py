@@ -162,6 +162,17 @@ def kent_witness(kent):
 
 
 @pytest.fixture
+def kent_suite(kent):
+    return SuiteFactory(code="maidstone", name="Maidstone Police Station", force=kent)
+
+
+@pytest.fixture
+def worthing(sussex):
+    """A second Sussex suite."""
+    return SuiteFactory(code="worthing", name="Worthing Police Station", force=sussex)
+
+
+@pytest.fixture
 def booking_payload(hearing, officer, suite):
     """The body of a booking for the hearing's whole slot: the Sussex officer at Brighton."""
     return {"hearing": hearing.pk, "witness": officer.pk, "suite": suite.pk}

@@ -7,20 +7,12 @@ from accounts.models import Role
 from bookings import services
 from bookings.models import Booking, BookingStatus, Court, Hearing, Witness
 from evidence_suites.models import Force
-from tests.factories import CourtFactory, HearingFactory, SuiteFactory, UserFactory, london
+from tests.factories import CourtFactory, HearingFactory, UserFactory, london
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
 BOOKINGS = "/api/v1/bookings/"
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) <= {"code", "detail", "fields"}, body
-    assert body["code"] == code, body
-    assert body["detail"], body
-    return body
 
 
 def ids(response) -> set[int]:
@@ -31,11 +23,6 @@ def ids(response) -> set[int]:
 @pytest.fixture
 def hastings(db):
     return CourtFactory(code="hastings-mc", name="Hastings Magistrates' Court")
-
-
-@pytest.fixture
-def kent_suite(kent):
-    return SuiteFactory(code="maidstone", name="Maidstone Police Station", force=kent)
 
 
 @pytest.fixture

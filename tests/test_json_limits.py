@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from bookings.models import Booking, Hearing, Witness
-from tests.bookings.test_api_bad_input import assert_error
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -2,17 +2,18 @@
 
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.permissions import may
 
+#: (page, label, the ability a user needs to see it in the menu, or None for everyone).
 PAGES = [
     ("today", "Today", None),
-    ("book", "Book a witness", {Role.ADMIN, Role.SCHEDULER}),
+    ("book", "Book a witness", "schedule"),
     ("hearings", "Hearings", None),
-    ("witnesses", "Witnesses", {Role.ADMIN, Role.SCHEDULER}),
+    ("witnesses", "Witnesses", "schedule"),
     ("suites", "Suites", None),
     ("feeds", "Calendar feeds", None),
     ("reports", "Reports", None),
-    ("audit", "Audit log", {Role.ADMIN}),
+    ("audit", "Audit log", "administer"),
 ]
 
 
@@ -20,10 +21,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    role = Role.ADMIN if user.is_superuser else user.role
     items = []
-    for name, label, roles in PAGES:
-        if roles is not None and role not in roles:
+    for name, label, ability in PAGES:
+        if ability is not None and not may(user, ability):
             continue
         try:
             url = reverse(f"web:{name}")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .pages import audit, bookings, feeds, hearings, reports, suites, witnesses
+from .pages import audit, book, book_suite, bookings, feeds, hearings, reports, suites, witnesses
 
 app_name = "web"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.today, name="today"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    *book.urlpatterns,
+    *book_suite.urlpatterns,
     *bookings.urlpatterns,
     *suites.urlpatterns,
     *hearings.urlpatterns,

@@ -8,27 +8,15 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 
 from bookings import selectors
 from core.clock import LONDON, local
-from core.net import client_ip
+from core.throttling import PageRateThrottle
 
-from .forms import SignInForm
-
-SIGN_IN_ATTEMPTS_PER_MINUTE = 10
-
-
-def _too_many_attempts(request) -> bool:
-    """Failed and successful attempts alike, per client address, in a one-minute window."""
-    key = f"sign-in:{client_ip(request)}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key) > SIGN_IN_ATTEMPTS_PER_MINUTE
-    except ValueError:  # the key expired between add and incr
-        return False
+from .forms.errors import ErrorLink, error_links
+from .forms.sign_in import SignInForm
 
 
 class SignInView(auth_views.LoginView):
@@ -37,7 +25,9 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        if _too_many_attempts(request):
+        # Failed and successful attempts alike, per client address (10 a minute: settings).
+        throttle = PageRateThrottle("sign_in_page")
+        if not throttle.allow_request(request, None):
             # Unbound, so the password of a refused attempt is never checked (nor counted).
             form = self.get_form_class()(
                 request, initial={"username": request.POST.get("username", "")}
@@ -47,14 +37,22 @@ class SignInView(auth_views.LoginView):
                 self.template_name,
                 {
                     "form": form,
-                    "errors": ["Too many sign-in attempts. Wait a minute, then try again."],
-                    "error_anchor": "id_username",
+                    "errors": [
+                        ErrorLink(
+                            "Too many sign-in attempts. Wait a minute, then try again.",
+                            "#id_username",
+                        )
+                    ],
                 },
                 status=429,
             )
-            response["Retry-After"] = "60"
+            response["Retry-After"] = throttle.retry_after()
             return response
         return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, "errors": error_links(context["form"])}
 
 
 class SignOutView(auth_views.LogoutView):

@@ -2,39 +2,18 @@
 (API.md, "Conventions"), and `/me/` to learn what the token may see."""
 
 import pytest
-from django.core.cache import cache
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests.factories import UserFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = "/api/v1/auth/token/"
 ME = "/api/v1/me/"
 PASSWORD = "correct-horse-battery"  # what UserFactory sets
-
-
-@pytest.fixture(autouse=True)
-def fresh_sign_in_throttle():
-    """Sign-in is rate limited per address; every test here starts with a clean slate."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def assert_error(response, status: int, code: str, *, fields=()) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) <= {"code", "detail", "fields"}, body
-    assert body["code"] == code, body
-    assert body["detail"], body
-    if fields:
-        assert set(fields) <= set(body.get("fields", {})), body
-    else:
-        assert "fields" not in body, body
-    return body
 
 
 def sign_in(username: str, password: str):

@@ -24,6 +24,7 @@ from evidence_suites.models import Closure, Force, Suite
 from evidence_suites.services import Period, suite_update
 from tests.accounts.conftest import PASSWORD, api_sign_in
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +42,6 @@ def entries_about(model, pk, *actions) -> list[AuditEntry]:
     if actions:
         entries = entries.filter(action__in=actions)
     return list(entries.order_by("timestamp", "id"))
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- Changes: who, when, before and after, from where -------------------------------------------

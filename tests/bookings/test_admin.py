@@ -72,6 +72,7 @@ def test_the_admin_refuses_a_court_name_with_a_line_break(admin_browser):
             "postcode": "BN3 1JR",
             "latitude": "50.83020",
             "longitude": "-0.17220",
+            "list_changes": "propose",  # the form's default, as the admin page sends it
         },
     )
 

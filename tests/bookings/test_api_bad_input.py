@@ -19,33 +19,12 @@ from bookings.models import (
 )
 from evidence_suites.models import Closure, OpeningHours
 from tests.factories import SuiteFactory, london
+from tests.helpers import assert_error, at
 
 pytestmark = pytest.mark.django_db
 
 BOOKINGS = "/api/v1/bookings/"
 WITNESSES = "/api/v1/witnesses/"
-
-
-def at(hour: int, minute: int = 0, day: int = 24) -> str:
-    """A London wall-clock time in March 2027 (GMT), as the API wants it: with its offset."""
-    return london(2027, 3, day, hour, minute).isoformat()
-
-
-def assert_error(response, status: int, code: str, *, fields=()) -> dict:
-    """The one error shape: `code` and `detail` always, `fields` only when fields are at fault."""
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) <= {"code", "detail", "fields"}, body
-    assert body["code"] == code, body
-    assert isinstance(body["detail"], str) and body["detail"].strip(), body
-    if fields:
-        assert set(fields) <= set(body.get("fields", {})), body
-        for messages in body["fields"].values():
-            assert messages and all(isinstance(m, str) and m for m in messages), body
-    else:
-        assert "fields" not in body, body
-    return body
 
 
 # --- Ids that do not exist, or that the caller may not see ------------------------------------

@@ -1,8 +1,6 @@
 """Courts move hearings: a vacated hearing stands its witnesses down, a relisted one takes its
 bookings with it where the suite is free and flags the rest for staff (API.md, hearings)."""
 
-from datetime import datetime
-
 import pytest
 
 from bookings.models import (
@@ -14,6 +12,7 @@ from bookings.models import (
     Outcome,
 )
 from tests.factories import CourtFactory, HearingFactory, SuiteFactory, WitnessFactory, london
+from tests.helpers import assert_error, at, instant
 
 pytestmark = pytest.mark.django_db
 
@@ -21,33 +20,10 @@ BOOKINGS = "/api/v1/bookings/"
 HEARINGS = "/api/v1/hearings/"
 
 
-def at(hour: int, minute: int = 0, day: int = 24) -> str:
-    return london(2027, 3, day, hour, minute).isoformat()
-
-
-def instant(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def assert_error(response, status: int, code: str, *, fields=()) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) <= {"code", "detail", "fields"}, body
-    assert body["code"] == code, body
-    assert body["detail"], body
-    assert set(fields) <= set(body.get("fields", {})), body
-    return body
-
-
 def book(api, **body) -> Booking:
     response = api.post(BOOKINGS, body, format="json")
     assert response.status_code == 201, response.content
     return Booking.objects.get(pk=response.json()["id"])
-
-
-@pytest.fixture
-def worthing(sussex):
-    return SuiteFactory(code="worthing", name="Worthing Police Station", force=sussex)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings import services
 from bookings.models import Booking, BookingStatus, Hearing, Witness
+from bookings.services import lifecycle
 from core.errors import Conflict
 from evidence_suites.models import Suite
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, api_token_for, london
@@ -89,7 +90,7 @@ def test_the_database_refuses_an_overlap_even_when_the_service_checks_are_skippe
         occupied_until=first.occupied_until,
     )
     with pytest.raises(Conflict) as refused:
-        services._insert_booking(twin)
+        lifecycle._insert_booking(twin)
     assert refused.value.code == "suite_unavailable"
     assert connection.vendor == "postgresql"
     assert Booking.objects.count() == 1

@@ -8,6 +8,7 @@ import time_machine
 
 from bookings import services
 from bookings.models import Booking
+from core.errors import DomainError
 from evidence_suites.models import OpeningHours
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
 
@@ -109,7 +110,7 @@ def test_opening_hours_follow_the_wall_clock_on_either_side_of_the_change(sussex
 
     with time_machine.travel(london(2027, 3, 25, 12), tick=False):
         # 08:00Z on Friday 26 March is 08:00 GMT: before the suite opens
-        with pytest.raises(services.DomainError) as refused:
+        with pytest.raises(DomainError) as refused:
             services.booking_create(
                 actor=None,
                 hearing=before,

@@ -26,6 +26,7 @@ from tests.factories import (
     WitnessFactory,
     london,
 )
+from tests.helpers import book
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +74,6 @@ def events(calendar) -> dict:
 def tzid(prop) -> str:
     """The zone vobject resolved a time in, built from the feed's own VTIMEZONE."""
     return vobject.icalendar.TimezoneComponent.pickTzid(prop.value.tzinfo)
-
-
-def book(hearing, witness, suite, **kwargs) -> Booking:
-    return services.booking_create(
-        actor=None, hearing=hearing, witness=witness, suite=suite, **kwargs
-    )
 
 
 @pytest.fixture

@@ -3,16 +3,13 @@ the same answer on every surface. A court user sees what the court needs (the wi
 and initials, special measures, interpreter, suite, times, whether each text went), never staff
 notes, what a message said, or a witness's name or contact details. The police roles see all."""
 
-import re
-from html import unescape
-
 import pytest
-from django.test import Client
 
 from accounts.models import Role
 from bookings import services
 from notifications.models import Channel, Kind, Message
 from tests.factories import UserFactory, london
+from tests.helpers import signed_in, text
 
 pytestmark = pytest.mark.django_db
 
@@ -112,21 +109,10 @@ def test_police_staff_see_everything_they_saw_before(api_as, sussex, role, noted
 # --- The staff pages give the same answer ------------------------------------------------------
 
 
-def page_text(response) -> str:
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_a_court_users_booking_page_shows_what_the_api_gives_them(
     court_user, noted_booking, officer
 ):
-    page = page_text(signed_in(court_user).get(f"/bookings/{noted_booking.pk}/"))
+    page = text(signed_in(court_user).get(f"/bookings/{noted_booking.pk}/"))
 
     assert "Witness AP" in page and "Police officer" in page
     assert "Polish" in page
@@ -140,7 +126,7 @@ def test_a_court_users_booking_page_shows_what_the_api_gives_them(
 def test_a_schedulers_booking_page_still_shows_the_notes_and_the_providers_words(
     scheduler, noted_booking
 ):
-    page = page_text(signed_in(scheduler).get(f"/bookings/{noted_booking.pk}/"))
+    page = text(signed_in(scheduler).get(f"/bookings/{noted_booking.pk}/"))
 
     assert NOTE in page
     assert PROVIDER_WORDS in page
@@ -152,7 +138,7 @@ def test_a_court_users_today_page_names_witnesses_by_their_initials(
 ):
     clock.move_to(london(2027, 3, 24, 8))
 
-    page = page_text(signed_in(court_user).get("/"))
+    page = text(signed_in(court_user).get("/"))
 
     assert noted_booking.reference in page
     assert "AP Police officer" in page

@@ -7,8 +7,7 @@ the answer lists: every booking it stood down, moved or flagged."""
 from threading import Thread
 
 import pytest
-from django.db import connection, transaction
-from django.test import Client
+from django.db import transaction
 
 from accounts.models import Role
 from bookings import services
@@ -23,7 +22,8 @@ from tests.factories import (
     api_token_for,
     london,
 )
-from tests.reliability.conftest import Api, wait_until
+from tests.helpers import assert_stood_down, signed_in, wait_until_blocked, witness_text
+from tests.reliability.conftest import Api
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,6 @@ def kent_scheduler(kent):
 
 
 @pytest.fixture
-def kent_suite(kent):
-    return SuiteFactory(code="maidstone", name="Maidstone Police Station", force=kent)
-
-
-@pytest.fixture
 def sussex_only(clock, hearing, officer, other_officer, suite, sussex):
     """The hearing with two Sussex officers booked on it, and nobody from Kent."""
     return [
@@ -58,7 +53,7 @@ def sussex_only(clock, hearing, officer, other_officer, suite, sussex):
 def stand_down_texts(bookings) -> int:
     """Stand-down texts written for the bookings' witnesses."""
     return Message.objects.filter(
-        booking__in=bookings, kind=Kind.CANCELLATION, channel=Channel.SMS
+        booking__in=bookings, kind=Kind.STAND_DOWN, channel=Channel.SMS
     ).count()
 
 
@@ -256,12 +251,6 @@ def test_a_suite_manager_still_may_not_change_a_hearing(api_as, suite_manager, h
 # --- The staff pages, the same rule ------------------------------------------------------------
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_on_the_staff_pages_a_kent_scheduler_cannot_vacate_a_sussex_only_hearing(
     kent_scheduler, hearing, sussex_only
 ):
@@ -322,6 +311,12 @@ def test_on_the_staff_pages_vacating_says_which_bookings_were_stood_down(
     assert f"Bookings stood down: {first.reference}, {second.reference}." in html
     for booking in sussex_only:
         assert f'href="/bookings/{booking.pk}/"' in html  # the hearing page shows them
+        # and the witness is texted that they are not needed, for the time they were booked
+        assert_stood_down(
+            witness_text(booking, Kind.STAND_DOWN),
+            on="Wed 24 Mar at 10:00",
+            suite=booking.suite.name,
+        )
 
 
 def test_on_the_staff_pages_a_court_user_relisting_is_told_which_bookings_moved(
@@ -348,27 +343,6 @@ def test_on_the_staff_pages_a_court_user_relisting_is_told_which_bookings_moved(
 # --- Race-free: the rule is asked with the hearing locked ---------------------------------------
 
 
-def _wait_until_blocked() -> None:
-    """Until the request waits for this test's lock on the hearing (PostgreSQL), or has had
-    time to reach its BEGIN IMMEDIATE (SQLite, which cannot say)."""
-    if connection.vendor != "postgresql":
-        import time
-
-        time.sleep(0.5)
-        return
-
-    def blocked():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                "AND datname = current_database()"
-            )
-            return cursor.fetchone()[0] >= 1
-
-    wait_until(blocked, timeout=10, what="the vacate to wait for the booking's lock")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_booking_of_another_force_made_while_a_vacate_is_on_its_way_is_not_stood_down(
     live_server, clock, hearing, officer, suite, kent_scheduler
@@ -386,7 +360,7 @@ def test_a_booking_of_another_force_made_while_a_vacate_is_on_its_way_is_not_sto
     with transaction.atomic():
         sussex = services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
         vacate.start()
-        _wait_until_blocked()
+        wait_until_blocked("the vacate to wait for the booking's lock")
     vacate.join(timeout=60)
 
     # then: the vacate saw the Sussex booking, and stood nobody down

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry, IdempotentRequest
 from accounts.tasks import purge_idempotency_keys
-from bookings import demo_data, services
+from bookings import services
 from bookings.models import (
     AttentionKind,
     Booking,
@@ -33,7 +33,9 @@ from bookings.models import (
 from bookings.retention import retention_plan, retention_sweep
 from bookings.tasks import anonymise_witnesses
 from core.logging import RedactingFilter
+from demo import data as demo_data
 from notifications.calendar import invite_text
+from notifications.inbound import inbound_sms_handle
 from notifications.links import witness_link_issue
 from notifications.models import (
     Audience,
@@ -44,7 +46,7 @@ from notifications.models import (
     Status,
     WitnessLink,
 )
-from notifications.services import inbound_sms_handle, is_opted_out
+from notifications.opt_outs import is_opted_out
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
 
 pytestmark = pytest.mark.django_db

@@ -8,15 +8,11 @@ from bookings import services
 from bookings.models import AttentionFlag, BookingEvent, BookingStatus, HearingStatus, Outcome
 from core.errors import Conflict, DomainError
 from evidence_suites.services import closure_create
+from notifications.models import Kind
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
+from tests.helpers import assert_stood_down, book, witness_text
 
 pytestmark = pytest.mark.django_db
-
-
-def book(hearing, witness, suite, **window):
-    return services.booking_create(
-        actor=None, hearing=hearing, witness=witness, suite=suite, **window
-    )
 
 
 def test_a_booking_holds_the_suite_for_set_up_and_turnaround_either_side(
@@ -179,6 +175,12 @@ def test_vacating_a_hearing_stands_down_its_witnesses(
         booking.refresh_from_db()
         assert booking.status == BookingStatus.CANCELLED
         assert booking.cancellation_reason == "Hearing vacated: Guilty plea entered"
+        # and each witness is texted that they are not needed, for the time they were booked
+        assert_stood_down(
+            witness_text(booking, Kind.STAND_DOWN),
+            on="Wed 24 Mar at 10:00",
+            suite=booking.suite.name,
+        )
 
 
 def test_relisting_moves_bookings_that_fit_and_flags_those_that_do_not(clock, court, sussex):

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from bookings import services
 from evidence_suites.models import Closure, Force, OpeningHours, Suite
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
+from tests.helpers import assert_error, at
 
 pytestmark = pytest.mark.django_db
 
@@ -18,30 +19,8 @@ AVAILABILITY = "/api/v1/availability/"
 HOVE = "50.8279,-0.1688"
 
 
-def at(hour: int, minute: int = 0, day: int = 24) -> str:
-    return london(2027, 3, day, hour, minute).isoformat()
-
-
 def window(start: str = at(10), end: str = at(13), **extra) -> dict:
     return {"starts_at": start, "ends_at": end, **extra}
-
-
-def assert_error(response, status: int, code: str, *, fields=()) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) <= {"code", "detail", "fields"}, body
-    assert body["code"] == code, body
-    assert body["detail"], body
-    if fields:
-        assert set(fields) <= set(body.get("fields", {})), body
-    else:
-        assert "fields" not in body, body
-    return body
-
-
-@pytest.fixture
-def kent_suite(kent):
-    return SuiteFactory(code="maidstone", name="Maidstone Police Station", force=kent)
 
 
 def _hours(suite: Suite) -> list[tuple[int, time, time]]:

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from bookings import services
 from bookings.models import BookingEvent
-from notifications import sending, tasks, twilio_client
-from notifications import services as notify
+from notifications import claims, outbox, sending, tasks, twilio_client
 from notifications.models import Channel, Kind, Message, SmsOptOut, Status
 from notifications.tasks import sweep_outbox
 from tests.factories import SuiteFactory, WitnessFactory
+from tests.helpers import assert_stood_down, texts_to
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def stand_downs(clock, hearing, sussex, django_capture_on_commit_callbacks):
             )
         services.hearing_vacate(actor=None, hearing=hearing, reason="Defendant pleaded guilty")
     texts = Message.objects.filter(
-        kind=Kind.CANCELLATION, channel=Channel.SMS, status=Status.PENDING
+        kind=Kind.STAND_DOWN, channel=Channel.SMS, status=Status.PENDING
     ).order_by("pk")
     assert texts.count() == 12
     return list(texts)
@@ -42,6 +42,13 @@ def stand_downs(clock, hearing, sussex, django_capture_on_commit_callbacks):
 
 def outbound(fake):
     return [m for m in fake.messages() if m["direction"] == "outbound-api"]
+
+
+def assert_each_stood_down_once(fake, stand_downs):
+    """Each of these witnesses' phones has one text: the stand-down for their booking."""
+    for message in stand_downs:
+        (text,) = texts_to(fake, message.recipient)
+        assert_stood_down(text, on="Wed 24 Mar at 10:00", suite=message.booking.suite.name)
 
 
 def test_a_batch_sends_each_text_once_and_records_it(stand_downs, fake_twilio):
@@ -56,6 +63,7 @@ def test_a_batch_sends_each_text_once_and_records_it(stand_downs, fake_twilio):
         assert message.provider_id in {m["sid"] for m in sent}
         assert message.body.startswith("You are no longer needed to give evidence")
         assert BookingEvent.objects.filter(booking=message.booking, action="sms_sent").count() == 1
+    assert_each_stood_down_once(fake_twilio, stand_downs)
 
 
 def test_running_the_same_batch_twice_sends_nothing_more(stand_downs, fake_twilio):
@@ -66,6 +74,7 @@ def test_running_the_same_batch_twice_sends_nothing_more(stand_downs, fake_twili
 
     assert {outcome.result for outcome in again.values()} == {"not_claimed"}
     assert len(outbound(fake_twilio)) == 12
+    assert_each_stood_down_once(fake_twilio, stand_downs)
 
 
 def test_a_number_that_replied_stop_is_skipped_and_the_rest_go(stand_downs, fake_twilio):
@@ -77,6 +86,7 @@ def test_a_number_that_replied_stop_is_skipped_and_the_rest_go(stand_downs, fake
     assert outcomes[quiet.pk].result == "suppressed"
     assert quiet.recipient not in {m["to"] for m in outbound(fake_twilio)}
     assert len(outbound(fake_twilio)) == 11
+    assert_each_stood_down_once(fake_twilio, [m for m in stand_downs if m != quiet])
 
 
 def test_when_twilio_fails_the_rest_of_the_batch_waits_and_then_goes_once(
@@ -111,6 +121,7 @@ def test_when_twilio_fails_the_rest_of_the_batch_waits_and_then_goes_once(
     # then: every witness has exactly one stand-down text
     sent = outbound(fake_twilio)
     assert sorted(m["to"] for m in sent) == sorted(m.recipient for m in stand_downs)
+    assert_each_stood_down_once(fake_twilio, stand_downs)
 
 
 def test_a_worker_stopping_half_way_loses_no_text_and_repeats_none(
@@ -140,13 +151,14 @@ def test_a_worker_stopping_half_way_loses_no_text_and_repeats_none(
     assert {statuses[m.pk] for m in stand_downs[4:]} == {Status.SENDING}
 
     # when: the sweep recovers the stale claims
-    clock.shift(sending.STALE_CLAIM + timedelta(seconds=1))
+    clock.shift(claims.STALE_CLAIM + timedelta(seconds=1))
     sweep_outbox()
     sweep_outbox()
 
     # then: every witness has exactly one stand-down text
     sent = outbound(fake_twilio)
     assert sorted(m["to"] for m in sent) == sorted(m.recipient for m in stand_downs)
+    assert_each_stood_down_once(fake_twilio, stand_downs)
 
 
 def test_a_burst_is_handed_to_workers_in_batches(stand_downs, monkeypatch):
@@ -154,7 +166,7 @@ def test_a_burst_is_handed_to_workers_in_batches(stand_downs, monkeypatch):
     monkeypatch.setattr(tasks, "SEND_BATCH", 5)
     monkeypatch.setattr(tasks.send_messages, "delay", batches.append)
 
-    notify.enqueue([m.pk for m in stand_downs])
+    outbox.enqueue([m.pk for m in stand_downs])
 
     assert [len(batch) for batch in batches] == [5, 5, 2]
     assert [pk for batch in batches for pk in batch] == [m.pk for m in stand_downs]

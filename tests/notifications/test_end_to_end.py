@@ -10,18 +10,9 @@ import requests
 
 from notifications.models import Kind, Message, Status
 from tests.factories import api_token_for
+from tests.helpers import assert_booked, assert_stood_down, texts_to, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_until(condition, timeout=10.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"gave up waiting after {timeout}s")
 
 
 @pytest.fixture
@@ -33,10 +24,6 @@ def service(live_server, fake_twilio, settings, scheduler):
     session.headers["Authorization"] = f"Token {api_token_for(scheduler)}"
     session.base = live_server.url
     return session
-
-
-def texts_to(fake, phone):
-    return [m for m in fake.messages() if m["to"] == phone and m["direction"] == "outbound-api"]
 
 
 def test_book_see_the_text_delivered_stand_down_then_stop(
@@ -52,8 +39,8 @@ def test_book_see_the_text_delivered_stand_down_then_stop(
     booking = created.json()
 
     # then: the officer's phone has the text, and the booking says it was delivered
-    assert len(texts_to(fake_twilio, phone)) == 1
-    assert "Wed 24 Mar at 10:00" in texts_to(fake_twilio, phone)[0]["body"]
+    (text,) = texts_to(fake_twilio, phone)
+    assert_booked(text, on="Wed 24 Mar at 10:00", suite=suite.name)
 
     def delivered():
         rows = service.get(f"{service.base}/api/v1/bookings/{booking['id']}/notifications/")
@@ -78,8 +65,8 @@ def test_book_see_the_text_delivered_stand_down_then_stop(
     assert cancelled.status_code == 200
 
     # then: a stand-down text and a CANCEL invite
-    wait_until(lambda: len(texts_to(fake_twilio, phone)) == 2)
-    assert "no longer needed" in texts_to(fake_twilio, phone)[0]["body"]
+    wait_until(lambda: len(texts_to(fake_twilio, phone)) == 2, what="the stand-down text")
+    assert_stood_down(texts_to(fake_twilio, phone)[-1], on="Wed 24 Mar at 10:00", suite=suite.name)
     assert "METHOD:CANCEL" in mailoutbox[-1].alternatives[0][0]
 
     # when: the officer replies STOP from their phone, and is booked again later
@@ -131,4 +118,5 @@ def test_a_real_worker_over_redis_delivers_the_text(
             ).exists(),
             timeout=20,
         )
-    assert len(texts_to(fake_twilio, str(officer.phone))) == 1
+    (text,) = texts_to(fake_twilio, officer.phone)
+    assert_booked(text, on="Wed 24 Mar at 10:00", suite=suite.name)

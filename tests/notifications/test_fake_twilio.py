@@ -20,6 +20,7 @@ from notifications.twilio_client import (
     get_client,
     send_sms,
 )
+from tests.helpers import texts_to
 from tests.notifications.conftest import ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_SID
 
 WITNESS = "+447700900123"
@@ -285,6 +286,7 @@ def test_a_witness_who_texts_stop_gets_no_more_texts_until_they_text_start(fake_
     assert refused.value.code == 21610
     assert [w["form"]["Body"] for w in receiver.wait_for(2)] == [" stop ", "START"]
     assert send_sms(to=WITNESS, body=TEXT, status_callback=None).status == "accepted"
+    assert texts_to(fake_twilio, WITNESS) == [TEXT]  # the one sent after START, and only it
 
 
 def test_the_apps_reply_to_stop_is_not_sent(fake_twilio, receiver):

@@ -9,23 +9,26 @@ from django.utils import timezone
 
 from bookings import services
 from bookings.models import AttentionFlag, BookingStatus
-from notifications import sending, twilio_client
+from notifications import claims, sending, sms, twilio_client
 from notifications.models import Channel, Kind, Message, SmsOptOut, Status
 from notifications.tasks import sweep_outbox
 from tests.factories import london
+from tests.helpers import (
+    assert_booked,
+    assert_stood_down,
+    assert_texts_say_when_and_where,
+    book,
+    sms_received,
+    texts_to,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def book(hearing, witness, suite, capture, **window):
+def book_and_send(hearing, witness, suite, capture, **window):
+    """Book, and run what waited for the commit: the booking's texts go to Twilio now."""
     with capture(execute=True):
-        return services.booking_create(
-            actor=None, hearing=hearing, witness=witness, suite=suite, **window
-        )
-
-
-def sms_to(fake, phone):
-    return [m for m in fake.messages() if m["to"] == phone and m["direction"] == "outbound-api"]
+        return book(hearing, witness, suite, **window)
 
 
 def test_a_booking_and_its_messages_are_written_together_or_not_at_all(
@@ -62,6 +65,8 @@ def test_a_new_booking_queues_a_text_an_invite_and_reminders(
         london(2027, 3, 22, 10),
         london(2027, 3, 24, 8),
     ]
+    # and each text tells the witness when and where
+    assert_texts_say_when_and_where(booking, day="Wed 24 Mar", time="10:00", suite=suite.name)
     # dispatch waits for the commit
     assert len(callbacks) == 1
 
@@ -81,7 +86,7 @@ def test_the_same_message_cannot_exist_twice(clock, hearing, suite, officer):
             body="again",
             not_before=first.not_before,
         )
-    from notifications.services import booking_confirmed
+    from notifications.outbox import booking_confirmed
 
     booking_confirmed(booking=booking)  # asked again: nothing new
     assert Message.objects.filter(booking=booking, kind=Kind.CONFIRMATION).count() == 2
@@ -90,9 +95,9 @@ def test_the_same_message_cannot_exist_twice(clock, hearing, suite, officer):
 def test_a_confirmed_booking_is_texted_through_twilio(
     clock, hearing, suite, officer, fake_twilio, django_capture_on_commit_callbacks
 ):
-    booking = book(hearing, officer, suite, django_capture_on_commit_callbacks)
+    booking = book_and_send(hearing, officer, suite, django_capture_on_commit_callbacks)
 
-    texts = sms_to(fake_twilio, str(officer.phone))
+    texts = sms_received(fake_twilio, officer.phone)
     assert len(texts) == 1
     assert "Wed 24 Mar at 10:00" in texts[0]["body"]
     assert suite.name in texts[0]["body"]
@@ -108,7 +113,7 @@ def test_a_busy_or_broken_provider_is_retried_with_backoff_until_it_takes_the_te
     # given: Twilio answers 500 and then 429 to the first two attempts
     fake_twilio.configure(fail_next=["500", "429"])
 
-    booking = book(hearing, officer, suite, django_capture_on_commit_callbacks)
+    booking = book_and_send(hearing, officer, suite, django_capture_on_commit_callbacks)
     message = Message.objects.get(booking=booking, kind=Kind.CONFIRMATION, channel=Channel.SMS)
     assert message.status == Status.PENDING
     assert message.attempts == 1
@@ -123,7 +128,8 @@ def test_a_busy_or_broken_provider_is_retried_with_backoff_until_it_takes_the_te
     message.refresh_from_db()
     assert message.status in {Status.QUEUED, Status.SENT, Status.DELIVERED}
     assert message.attempts == 3
-    assert len(sms_to(fake_twilio, str(officer.phone))) == 1
+    (text,) = texts_to(fake_twilio, officer.phone)
+    assert_booked(text, on="Wed 24 Mar at 10:00", suite=suite.name)
 
 
 def test_a_number_twilio_calls_invalid_is_not_retried_and_the_booking_needs_attention(
@@ -131,7 +137,7 @@ def test_a_number_twilio_calls_invalid_is_not_retried_and_the_booking_needs_atte
 ):
     fake_twilio.configure(fail_next=["21211"])
 
-    booking = book(hearing, officer, suite, django_capture_on_commit_callbacks)
+    booking = book_and_send(hearing, officer, suite, django_capture_on_commit_callbacks)
     clock.shift(timedelta(hours=1))
     sweep_outbox()
 
@@ -148,7 +154,7 @@ def test_twilio_saying_unsubscribed_updates_the_opt_out_ledger(
 ):
     fake_twilio.configure(fail_next=["21610"])
 
-    book(hearing, officer, suite, django_capture_on_commit_callbacks)
+    book_and_send(hearing, officer, suite, django_capture_on_commit_callbacks)
 
     assert SmsOptOut.objects.get(phone=str(officer.phone)).is_opted_out
     officer.refresh_from_db()
@@ -158,13 +164,13 @@ def test_twilio_saying_unsubscribed_updates_the_opt_out_ledger(
 def test_nothing_is_texted_to_a_number_that_said_stop_but_email_still_goes(
     clock, hearing, suite, officer, fake_twilio, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from notifications.services import opt_out_set
+    from notifications.opt_outs import opt_out_set
 
     opt_out_set(phone=str(officer.phone), opted_out=True, keyword="STOP")
 
-    booking = book(hearing, officer, suite, django_capture_on_commit_callbacks)
+    booking = book_and_send(hearing, officer, suite, django_capture_on_commit_callbacks)
 
-    assert sms_to(fake_twilio, str(officer.phone)) == []
+    assert texts_to(fake_twilio, officer.phone) == []
     sms = Message.objects.get(booking=booking, kind=Kind.CONFIRMATION, channel=Channel.SMS)
     assert sms.status == Status.SUPPRESSED
     assert [m.to for m in mailoutbox] == [[officer.email]]
@@ -173,7 +179,7 @@ def test_nothing_is_texted_to_a_number_that_said_stop_but_email_still_goes(
 def test_a_reminder_due_after_a_cancellation_is_never_sent(
     clock, hearing, suite, officer, fake_twilio, django_capture_on_commit_callbacks
 ):
-    booking = book(hearing, officer, suite, django_capture_on_commit_callbacks)
+    booking = book_and_send(hearing, officer, suite, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_cancel(actor=None, booking=booking, reason="Witness no longer needed")
 
@@ -181,9 +187,10 @@ def test_a_reminder_due_after_a_cancellation_is_never_sent(
     clock.move_to(london(2027, 3, 24, 9))
     sweep_outbox()
 
-    bodies = [m["body"] for m in sms_to(fake_twilio, str(officer.phone))]
+    bodies = texts_to(fake_twilio, officer.phone)
     assert len(bodies) == 2  # the confirmation, then the stand-down
-    assert "no longer needed" in bodies[0]  # newest first
+    assert_booked(bodies[0], on="Wed 24 Mar at 10:00", suite=suite.name)
+    assert_stood_down(bodies[1], on="Wed 24 Mar at 10:00", suite=suite.name)
     assert not any(b.startswith("Reminder") or b.startswith("Today") for b in bodies)
     reminders = Message.objects.filter(booking=booking, kind__startswith="reminder")
     assert {m.status for m in reminders} == {Status.SUPPRESSED}
@@ -192,7 +199,7 @@ def test_a_reminder_due_after_a_cancellation_is_never_sent(
 def test_a_reschedule_replaces_the_reminders(
     clock, hearing, suite, officer, fake_twilio, django_capture_on_commit_callbacks
 ):
-    booking = book(hearing, officer, suite, django_capture_on_commit_callbacks)
+    booking = book_and_send(hearing, officer, suite, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         booking = services.booking_reschedule(
             actor=None,
@@ -212,9 +219,7 @@ def test_a_reschedule_replaces_the_reminders(
         (1, Status.SUPPRESSED),
         (2, Status.DELIVERED),
     }
-    reminder_texts = [
-        m["body"] for m in sms_to(fake_twilio, str(officer.phone)) if m["body"].startswith("Today")
-    ]
+    reminder_texts = [t for t in texts_to(fake_twilio, officer.phone) if t.startswith("Today")]
     assert len(reminder_texts) == 1
     assert "at 14:00" in reminder_texts[0]
 
@@ -242,7 +247,7 @@ def test_a_broker_outage_loses_no_message(
     app.conf.task_always_eager = False
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
-        booking = book(hearing, officer, suite, django_capture_on_commit_callbacks)
+        booking = book_and_send(hearing, officer, suite, django_capture_on_commit_callbacks)
     finally:
         app.conf.broker_url = settings.CELERY_BROKER_URL
         app.conf.task_always_eager = True
@@ -251,14 +256,15 @@ def test_a_broker_outage_loses_no_message(
     assert booking.status == BookingStatus.CONFIRMED
     message = Message.objects.get(booking=booking, kind=Kind.CONFIRMATION, channel=Channel.SMS)
     assert message.status == Status.PENDING
-    assert sms_to(fake_twilio, str(officer.phone)) == []
+    assert texts_to(fake_twilio, officer.phone) == []
 
     # when: the sweep runs once the broker is back
     sweep_outbox()
 
     message.refresh_from_db()
     assert message.status != Status.PENDING
-    assert len(sms_to(fake_twilio, str(officer.phone))) == 1
+    (text,) = texts_to(fake_twilio, officer.phone)
+    assert_booked(text, on="Wed 24 Mar at 10:00", suite=suite.name)
 
 
 def test_a_text_twilio_took_before_the_worker_died_is_not_sent_again(
@@ -268,20 +274,22 @@ def test_a_text_twilio_took_before_the_worker_died_is_not_sent_again(
     # recording the SID
     booking = services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
     message = Message.objects.get(booking=booking, kind=Kind.CONFIRMATION, channel=Channel.SMS)
-    assert sending._claim([message.pk]) == [message.pk]
+    assert claims.claim([message.pk]) == [message.pk]
     message.refresh_from_db()
-    text, _kept = sending._rendered_sms(message)
+    text, _kept = sms.rendered(message)
     accepted = twilio_client.send_sms(to=message.recipient, body=text, status_callback=None)
 
     # when: the sweep finds the stale claim
-    clock.shift(sending.STALE_CLAIM + timedelta(seconds=1))
+    clock.shift(claims.STALE_CLAIM + timedelta(seconds=1))
     sweep_outbox()
 
     # then: it recorded what Twilio already had, and sent nothing more
     message.refresh_from_db()
     assert message.provider_id == accepted.sid
     assert message.status in {Status.QUEUED, Status.SENT, Status.DELIVERED}
-    assert len(sms_to(fake_twilio, str(officer.phone))) == 1
+    (received,) = texts_to(fake_twilio, officer.phone)
+    assert received == text
+    assert_booked(received, on="Wed 24 Mar at 10:00", suite=suite.name)
 
 
 def test_a_stale_claim_with_nothing_at_twilio_is_sent_once(
@@ -289,12 +297,13 @@ def test_a_stale_claim_with_nothing_at_twilio_is_sent_once(
 ):
     booking = services.booking_create(actor=None, hearing=hearing, witness=officer, suite=suite)
     message = Message.objects.get(booking=booking, kind=Kind.CONFIRMATION, channel=Channel.SMS)
-    assert sending._claim([message.pk]) == [message.pk]  # the worker died before calling Twilio
+    assert claims.claim([message.pk]) == [message.pk]  # the worker died before calling Twilio
 
-    clock.shift(sending.STALE_CLAIM + timedelta(seconds=1))
+    clock.shift(claims.STALE_CLAIM + timedelta(seconds=1))
     sweep_outbox()
     sweep_outbox()
 
-    assert len(sms_to(fake_twilio, str(officer.phone))) == 1
+    (text,) = texts_to(fake_twilio, officer.phone)
+    assert_booked(text, on="Wed 24 Mar at 10:00", suite=suite.name)
     message.refresh_from_db()
     assert message.attempts == 2

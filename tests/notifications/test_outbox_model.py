@@ -65,9 +65,10 @@ from bookings.models import (
 from core.clock import local
 from core.errors import DomainError
 from evidence_suites.models import Force, Suite
-from notifications import sending, twilio_client
-from notifications import services as notify
+from notifications import claims, inbound, opt_outs, sending, twilio_client
 from notifications.models import (
+    REACHED_STATUSES,
+    REMINDER_KINDS,
     Audience,
     Channel,
     InboundSms,
@@ -346,7 +347,7 @@ class Outbox(RuleBasedStateMachine):
         # Twilio applies STOP and START itself, then hands the text to the app.
         received = self.fake.inbound(from_=phone, body=word)["message"]
         with self.committing(True):
-            notify.inbound_sms_handle(provider_id=received["sid"], from_number=phone, body=word)
+            inbound.inbound_sms_handle(provider_id=received["sid"], from_number=phone, body=word)
         event(f"reply: {word}")
 
     @rule(fault=st.sampled_from([*PROVIDER_FAULTS, "smtp disconnect", "smtp refuse"]))
@@ -503,7 +504,7 @@ class Outbox(RuleBasedStateMachine):
             with self.a_task():
                 sweep_outbox()
             if self.mine().filter(status=Status.SENDING).exists():
-                self.clock.shift(sending.STALE_CLAIM + timedelta(seconds=1))
+                self.clock.shift(claims.STALE_CLAIM + timedelta(seconds=1))
                 continue
             waiting = self.mine().filter(status=Status.PENDING).order_by("not_before").first()
             if waiting is None:
@@ -565,9 +566,7 @@ class Outbox(RuleBasedStateMachine):
                 booking=failed.booking_id, kind="message_failed"
             ).exists(), f"{failed} failed and nobody was told"
         # No reminder woke anybody: none went in quiet hours (21:00 to 08:00, London).
-        reminders = set(
-            mine.filter(kind__in=notify.REMINDER_KINDS).values_list("provider_id", flat=True)
-        )
+        reminders = set(mine.filter(kind__in=REMINDER_KINDS).values_list("provider_id", flat=True))
         for text in self.outbound():
             if text["sid"] in reminders:
                 at = local(datetime.fromisoformat(text["date_created"]))
@@ -615,8 +614,8 @@ class Outbox(RuleBasedStateMachine):
         }
         about = [(text, by_sid[text["sid"]]) for text in self.outbound() if text["sid"] in by_sid]
         kinds = [message.kind for _text, message in about]
-        if Kind.CANCELLATION in kinds:
-            assert kinds.index(Kind.CANCELLATION) == len(kinds) - 1, (
+        if Kind.STAND_DOWN in kinds:
+            assert kinds.index(Kind.STAND_DOWN) == len(kinds) - 1, (
                 f"a text about {booking.reference} came after its stand-down: {kinds}"
             )
         phone = str(booking.witness.phone or "")
@@ -628,10 +627,10 @@ class Outbox(RuleBasedStateMachine):
             kind__in=NEWS_KINDS,
             booking_version=booking.notice_version,
         )
-        reached = latest.filter(recipient=phone, status__in=notify.REACHED_STATUSES)
-        undeliverable = notify.is_opted_out(phone) or (
+        reached = latest.filter(recipient=phone, status__in=REACHED_STATUSES)
+        undeliverable = opt_outs.is_opted_out(phone) or (
             latest.filter(status__in=[Status.FAILED, Status.UNDELIVERED]).exists()
-            or latest.filter(status=Status.SUPPRESSED, status_detail=notify.OPTED_OUT).exists()
+            or latest.filter(status=Status.SUPPRESSED, status_detail=opt_outs.OPTED_OUT).exists()
         )
         if undeliverable and not reached.exists():
             event("news not delivered: opted out, or failed and flagged")

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings import services
 from bookings.models import Booking
-from notifications import services as notify
+from notifications import outbox
 from notifications.models import Audience, Channel, Kind, Message, SmsOptOut, Status
 from tests.factories import SuiteFactory, WitnessFactory, london
+from tests.helpers import assert_stood_down, assert_texts_say_when_and_where
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def _in_memory(messages: list[Message]) -> list[tuple]:
 
 
 def test_a_new_booking_writes_its_five_messages_in_three_statements(booking, officer):
-    messages, statements = _statements(lambda: notify.booking_confirmed(booking=booking))
+    messages, statements = _statements(lambda: outbox.booking_confirmed(booking=booking))
 
     # one read of the outbox, one of the opt-out ledger, one INSERT
     assert statements == 3
@@ -82,16 +83,16 @@ def test_a_witness_with_no_phone_costs_no_look_at_the_opt_out_ledger(booking, of
     officer.save()
     booking = _reloaded(booking)
 
-    messages, statements = _statements(lambda: notify.booking_confirmed(booking=booking))
+    messages, statements = _statements(lambda: outbox.booking_confirmed(booking=booking))
 
     assert statements == 2
     assert [m.channel for m in messages] == [Channel.EMAIL, Channel.EMAIL]
 
 
 def test_asked_twice_for_the_same_version_nothing_more_is_written(booking):
-    first = notify.booking_confirmed(booking=booking)
+    first = outbox.booking_confirmed(booking=booking)
 
-    again, statements = _statements(lambda: notify.booking_confirmed(booking=booking))
+    again, statements = _statements(lambda: outbox.booking_confirmed(booking=booking))
 
     assert statements == 2  # the outbox and the ledger read; nothing to insert
     assert _in_memory(again) == _in_memory(first)
@@ -111,10 +112,10 @@ def test_texts_to_a_number_that_said_stop_are_written_suppressed_and_not_dispatc
         officer.save()
         booking = _reloaded(booking)
     enqueued = []
-    monkeypatch.setattr(notify, "enqueue", enqueued.extend)
+    monkeypatch.setattr(outbox, "enqueue", enqueued.extend)
 
     with django_capture_on_commit_callbacks(execute=True):
-        messages, statements = _statements(lambda: notify.booking_confirmed(booking=booking))
+        messages, statements = _statements(lambda: outbox.booking_confirmed(booking=booking))
 
     assert statements == (3 if opted_out_by == "ledger" else 2)  # no UPDATE afterwards
     texts = [m for m in messages if m.channel == Channel.SMS]
@@ -126,12 +127,12 @@ def test_texts_to_a_number_that_said_stop_are_written_suppressed_and_not_dispatc
 
 
 def test_asked_again_after_a_stop_the_texts_already_written_are_suppressed(booking, officer):
-    first = notify.booking_confirmed(booking=booking)
+    first = outbox.booking_confirmed(booking=booking)
     SmsOptOut.objects.create(
         phone=str(officer.phone), keyword="STOP", changed_at=london(2027, 3, 1)
     )
 
-    again = notify.booking_confirmed(booking=booking)
+    again = outbox.booking_confirmed(booking=booking)
 
     assert [m.pk for m in again] == [m.pk for m in first]
     assert _in_memory(again) == _as_stored(again)
@@ -140,13 +141,13 @@ def test_asked_again_after_a_stop_the_texts_already_written_are_suppressed(booki
 
 
 def test_a_text_already_sent_is_left_as_it_is_when_asked_again(booking, officer):
-    first = notify.booking_confirmed(booking=booking)
+    first = outbox.booking_confirmed(booking=booking)
     Message.objects.filter(pk=first[0].pk).update(status=Status.DELIVERED)
     SmsOptOut.objects.create(
         phone=str(officer.phone), keyword="STOP", changed_at=london(2027, 3, 1)
     )
 
-    again = notify.booking_confirmed(booking=booking)
+    again = outbox.booking_confirmed(booking=booking)
 
     assert again[0].status == Status.DELIVERED
     assert Message.objects.get(pk=first[0].pk).status == Status.DELIVERED
@@ -158,7 +159,7 @@ def test_a_move_to_another_suite_writes_its_six_messages_in_four_statements(book
     booking = _next_version(booking, suite=hove)
 
     messages, statements = _statements(
-        lambda: notify.booking_changed(booking=booking, previous_suite=previous_suite)
+        lambda: outbox.booking_changed(booking=booking, previous_suite=previous_suite)
     )
 
     # the old version's messages withdrawn, then the outbox, the ledger and one INSERT
@@ -167,10 +168,10 @@ def test_a_move_to_another_suite_writes_its_six_messages_in_four_statements(book
         (Kind.CHANGE, Channel.EMAIL, Audience.SUITE, booking.suite.contact_email),
         (Kind.REMINDER_AHEAD, Channel.SMS, Audience.WITNESS, str(booking.witness.phone)),
         (Kind.REMINDER_ON_DAY, Channel.SMS, Audience.WITNESS, str(booking.witness.phone)),
-        (Kind.CANCELLATION, Channel.EMAIL, Audience.SUITE, SUITE_CONTACT),
+        (Kind.STAND_DOWN, Channel.EMAIL, Audience.SUITE, SUITE_CONTACT),
     ]
     assert _in_memory(messages) == _as_stored(messages)
-    again = notify.booking_changed(booking=booking, previous_suite=previous_suite)
+    again = outbox.booking_changed(booking=booking, previous_suite=previous_suite)
     assert [m.pk for m in again] == [m.pk for m in messages]
     assert Message.objects.count() == 6
 
@@ -178,17 +179,17 @@ def test_a_move_to_another_suite_writes_its_six_messages_in_four_statements(book
 def test_a_cancellation_writes_its_stand_down_once(booking):
     booking = _next_version(booking)
 
-    messages, statements = _statements(lambda: notify.booking_cancelled(booking=booking))
+    messages, statements = _statements(lambda: outbox.booking_cancelled(booking=booking))
 
     # pending messages withdrawn, then the outbox, the ledger and one INSERT
     assert statements == 4
     assert [(m.kind, m.channel, m.audience) for m in messages] == [
-        (Kind.CANCELLATION, Channel.SMS, Audience.WITNESS),
-        (Kind.CANCELLATION, Channel.EMAIL, Audience.WITNESS),
-        (Kind.CANCELLATION, Channel.EMAIL, Audience.SUITE),
+        (Kind.STAND_DOWN, Channel.SMS, Audience.WITNESS),
+        (Kind.STAND_DOWN, Channel.EMAIL, Audience.WITNESS),
+        (Kind.STAND_DOWN, Channel.EMAIL, Audience.SUITE),
     ]
-    assert messages[0].body.startswith("You are no longer needed")
-    again = notify.booking_cancelled(booking=booking)
+    assert_stood_down(messages[0].body, on="Wed 24 Mar at 10:00", suite=booking.suite.name)
+    again = outbox.booking_cancelled(booking=booking)
     assert [m.pk for m in again] == [m.pk for m in messages]
     assert _in_memory(again) == _as_stored(again)
     assert Message.objects.count() == 3
@@ -201,7 +202,7 @@ def test_a_booking_nobody_can_be_told_about_writes_nothing(booking, officer):
     booking.suite.save()
     booking = _next_version(booking)
 
-    messages, statements = _statements(lambda: notify.booking_confirmed(booking=booking))
+    messages, statements = _statements(lambda: outbox.booking_confirmed(booking=booking))
 
     assert (messages, statements) == ([], 0)
 
@@ -219,3 +220,4 @@ def test_a_witness_without_email_or_a_suite_without_a_contact_still_gets_the_tex
         (Kind.REMINDER_AHEAD, Channel.SMS),
         (Kind.REMINDER_ON_DAY, Channel.SMS),
     ]
+    assert_texts_say_when_and_where(booking, day="Wed 24 Mar", time="10:00", suite=suite.name)

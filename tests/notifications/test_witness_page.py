@@ -2,7 +2,6 @@
 No account: the link's secret is the key, so the page gives away nothing else and expires."""
 
 import re
-import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -17,17 +16,6 @@ from notifications.models import Channel, Kind, Message
 from tests.factories import SuiteFactory
 
 LINK_PATTERN = re.compile(r"http://testserver(/w/[A-Za-z0-9_-]{22}/)")
-
-
-@pytest.fixture(autouse=True)
-def _own_rate_limit_cache(settings):
-    """A fresh cache, so the page's rate limit counts this test's requests only."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"witness-page-{uuid.uuid4()}",
-        }
-    }
 
 
 @pytest.fixture

@@ -31,26 +31,12 @@ from django.db import connection
 from notifications.fake_twilio import FakeTwilio
 from notifications.twilio_client import BaseUrlHttpClient
 from tests.factories import api_token_for
+from tests.helpers import wait_until
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 ACCOUNT_SID = "AC" + "ef" * 16
 AUTH_TOKEN = "reliability-auth-token"
 MESSAGING_SERVICE_SID = "MG" + "01" * 16
-
-
-def wait_until(
-    condition, *, timeout: float = 10.0, interval: float = 0.05, what: str = "", detail=None
-):
-    """Poll until `condition()` is true; on giving up, say what was awaited and `detail()`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            found = f"\n{detail()}" if detail else ""
-            raise AssertionError(f"gave up after {timeout}s waiting for {what or condition}{found}")
-        time.sleep(interval)
 
 
 # --- HTTP ------------------------------------------------------------------------------------
@@ -205,15 +191,6 @@ def provider_traffic(monkeypatch):
     yield traffic
     logger.removeHandler(traffic)
     logger.setLevel(level)
-
-
-def texts_by_phone(fake: FakeTwilio) -> dict[str, list[str]]:
-    """Every text the provider accepted for sending, by recipient."""
-    sent: dict[str, list[str]] = {}
-    for message in fake.messages():
-        if message["direction"] == "outbound-api":
-            sent.setdefault(message["to"], []).append(message["body"])
-    return sent
 
 
 # --- A Redis of our own, and the Celery app pointed at it ------------------------------------

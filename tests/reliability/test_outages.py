@@ -15,11 +15,11 @@ import pytest
 from django.db import connection
 
 from bookings.models import Booking
-from notifications import sending
+from notifications import claims
 from notifications.models import Channel, Kind, Message, Status
 from notifications.tasks import sweep_outbox
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
-from tests.reliability.conftest import texts_by_phone, wait_until
+from tests.helpers import assert_booked, texts_by_phone, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,11 +62,15 @@ def all_handed_over(count):
     return check
 
 
-def assert_each_witness_texted_once(twilio, witnesses):
+def assert_each_witness_texted_once(twilio, people, *, on):
+    """Each witness's phone has one text: the confirmation of their booking `on` that day and
+    time ("Wed 24 Mar at 10:00") at their suite."""
     time.sleep(1)  # a duplicate on its way would land in this time
     sent = texts_by_phone(twilio)
-    counts = {str(w.phone): len(sent.get(str(w.phone), [])) for w in witnesses}
-    assert counts == {str(w.phone): 1 for w in witnesses}
+    counts = {str(w.phone): len(sent.get(str(w.phone), [])) for w, _ in people}
+    assert counts == {str(w.phone): 1 for w, _ in people}
+    for witness, suite in people:
+        assert_booked(sent[str(witness.phone)][0], on=on, suite=suite.name)
     assert set(confirmation_texts().values_list("status", flat=True)) <= HANDED_OVER
     provider_ids = set(confirmation_texts().values_list("provider_id", flat=True))
     assert provider_ids == {m["sid"] for m in twilio.messages()}  # each row knows its text
@@ -121,7 +125,7 @@ def test_a_broker_outage_mid_burst_loses_no_booking_and_every_witness_is_texted_
         what="every confirmation to be handed over",
         detail=lambda: f"{outbox_summary()}\nworker log:\n{workers[-1].output()[-2000:]}",
     )
-    assert_each_witness_texted_once(twilio, [w for w, _ in people])
+    assert_each_witness_texted_once(twilio, people, on="Wed 24 Mar at 10:00")
 
 
 @pytest.mark.redis
@@ -186,13 +190,13 @@ def test_a_worker_killed_mid_send_loses_no_text_and_resends_none_twilio_already_
     wait_until(lambda: len(twilio.messages()) == 8, what="Twilio to take the four in flight")
 
     # and: a new worker starts, and the sweep finds the dead worker's claims stale
-    monkeypatch.setattr(sending, "STALE_CLAIM", timedelta(seconds=1))
+    monkeypatch.setattr(claims, "STALE_CLAIM", timedelta(seconds=1))
     start_worker(concurrency=4)
     sweep_outbox()
 
     # then: the four Twilio took are recorded, not sent again; the four waiting are sent once
     wait_until(all_handed_over(12), timeout=30, what="every confirmation to be handed over")
-    assert_each_witness_texted_once(twilio, [w for w, _ in people])
+    assert_each_witness_texted_once(twilio, people, on="Wed 24 Mar at 10:00")
     recovered = Message.objects.filter(pk__in=in_flight)
     assert {m.attempts for m in recovered} == {1}
 
@@ -221,7 +225,7 @@ def test_a_provider_failing_a_third_of_requests_still_texts_every_witness_exactl
     from config.celery import app
 
     # The clock jumps twenty minutes at a time: a live worker's claim is not to look abandoned.
-    monkeypatch.setattr(sending, "STALE_CLAIM", timedelta(days=1))
+    monkeypatch.setattr(claims, "STALE_CLAIM", timedelta(days=1))
     settings.TWILIO_TIMEOUT_SECONDS = 0.5
     # the first request times out for certain; after that, chance
     twilio.configure(fail_next=["timeout"], failure_rate=0.3, seed=2027, timeout_seconds=1)
@@ -257,7 +261,7 @@ def test_a_provider_failing_a_third_of_requests_still_texts_every_witness_exactl
 
     # then: everyone got their text once
     assert all_handed_over(len(people))()
-    assert_each_witness_texted_once(twilio, [w for w, _ in people])
+    assert_each_witness_texted_once(twilio, people, on="Wed 31 Mar at 10:00")
 
 
 # --- PostgreSQL restarts under the running service --------------------------------------------
@@ -365,7 +369,7 @@ def test_a_worker_sends_again_after_the_database_ends_its_connection(
 
     assert book_through_the_api(api_http, hearing, *people[1]).status_code == 201
     wait_until(all_handed_over(2), what="the second text", detail=lambda: worker.output()[-3000:])
-    assert_each_witness_texted_once(twilio, [w for w, _ in people])
+    assert_each_witness_texted_once(twilio, people, on="Wed 24 Mar at 10:00")
 
 
 @pytest.mark.postgres

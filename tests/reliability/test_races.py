@@ -7,7 +7,6 @@ Whatever the interleaving, a user sees a clean answer (a 2xx, or a 4xx saying wh
 double-booked, no booking half-moved, every applied change in its history exactly once.
 """
 
-import time
 from collections import Counter
 from datetime import timedelta
 from threading import Thread
@@ -26,7 +25,8 @@ from bookings.models import (
 )
 from core.clock import local
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
-from tests.reliability.conftest import no_server_errors, wait_until
+from tests.helpers import wait_until, wait_until_blocked
+from tests.reliability.conftest import no_server_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -375,26 +375,6 @@ def test_a_booking_made_as_its_hearing_is_vacated_or_relisted_is_refused_or_foll
 # --- The same interleavings, forced ------------------------------------------------------------
 
 
-def _wait_until_blocked(what: str, waiting: int = 1) -> None:
-    """Until `waiting` other connections wait for a lock this test's transaction holds. SQLite
-    cannot say; there the request is simply given time to reach its BEGIN IMMEDIATE."""
-    if connection.vendor != "postgresql":
-        time.sleep(0.5)
-        return
-
-    def blocked():
-        with connection.cursor() as cursor:
-            # inside a transaction the activity view is a snapshot unless cleared
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                "AND datname = current_database()"
-            )
-            return cursor.fetchone()[0] >= waiting
-
-    wait_until(blocked, timeout=10, what=what)
-
-
 def send_while_the_court_changes_the_hearing(send, court_change, hold_row):
     """The court's change commits after the request `send` has read the booking and its hearing
     but before it writes: this test's transaction makes the change, holds the row the request
@@ -406,7 +386,7 @@ def send_while_the_court_changes_the_hearing(send, court_change, hold_row):
         court_change()
         hold_row()
         request.start()
-        _wait_until_blocked("the request to wait for this transaction")
+        wait_until_blocked("the request to wait for this transaction")
     request.join(timeout=60)
     return reply["reply"]
 
@@ -525,7 +505,7 @@ def test_writes_left_waiting_on_a_booking_that_rolls_back_make_one_booking_and_c
             suite=suite,
         )
         sender.start()
-        _wait_until_blocked("every request to wait for this booking", waiting=LEFT_WAITING)
+        wait_until_blocked("every request to wait for this booking", waiting=LEFT_WAITING)
         transaction.set_rollback(True)
     sender.join(timeout=60)
     replies = replies["replies"]
@@ -581,7 +561,7 @@ def test_a_closure_added_while_a_booking_is_being_made_catches_it(
         )
         # when: the closure is added before the booking commits
         closing.start()
-        _wait_until_blocked("the closure to wait for the booking")
+        wait_until_blocked("the closure to wait for the booking")
     closing.join(timeout=30)
 
     # then: the closure stands and the booking in it is on the attention list

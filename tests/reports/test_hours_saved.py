@@ -24,24 +24,11 @@ from tests.factories import (
     WitnessFactory,
     london,
 )
+from tests.helpers import attend
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/reports/hours-saved/"
-
-
-def attend(hearing, witness, suite, *, arrive, release=None, outcome=Outcome.GAVE_EVIDENCE):
-    """Book in advance, then record the day as the suite staff would."""
-    with time_machine.travel(hearing.starts_at - timedelta(days=2), tick=False):
-        booking = services.booking_create(actor=None, hearing=hearing, witness=witness, suite=suite)
-    with time_machine.travel(arrive, tick=False):
-        booking = services.booking_check_in(actor=None, booking=booking, at=arrive)
-    if release is not None:
-        with time_machine.travel(release, tick=False):
-            booking = services.booking_complete(
-                actor=None, booking=booking, outcome=outcome, released_at=release
-            )
-    return booking
 
 
 @pytest.fixture

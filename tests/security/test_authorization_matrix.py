@@ -54,6 +54,9 @@ from bookings.models import (
     Hearing,
     Witness,
 )
+from court_lists import samples as court_list_samples
+from court_lists.compare import Slot
+from court_lists.models import ChangeKind, CourtList, ListChange, ReadOutcome
 from evidence_suites.models import Closure, Force, OpeningHours, Suite
 from notifications.links import token_hash, witness_link_issue
 from notifications.models import Channel, InboundSms, Kind, Message, SmsOptOut, Status, WitnessLink
@@ -113,6 +116,14 @@ POST   /api/v1/forces/                                   401  201   403      403
 GET    /api/v1/courts/                                   401  200   200      200      200      200      200
 GET    /api/v1/courts/{court}/                           401  200   200      200      200      200      200
 POST   /api/v1/courts/                                   401  201   403      403      403      403      403      new_court
+PATCH  /api/v1/courts/{court}/                           401  200   403      403      403      403      403      list_policy
+GET    /api/v1/court-lists/                              401  200   200      200      200      200      200
+GET    /api/v1/court-lists/{court_list}/                 401  200   200      200      200      200|404  200|404
+POST   /api/v1/court-lists/                              401  201   403      403      403      201|403  201|403  court_list
+GET    /api/v1/list-changes/                             401  200   200      200      200      200      200
+GET    /api/v1/list-changes/{list_change}/               401  200   200      200      200      200|404  200|404
+POST   /api/v1/list-changes/{list_change}/apply/         401  200   200|409  200|409  403      200|404  200|404
+POST   /api/v1/list-changes/{list_change}/dismiss/       401  200   200|409  200|409  403      200|404  200|404
 GET    /api/v1/suites/                                   401  200   200      200      200      200      200
 GET    /api/v1/suites/{suite}/                           401  200   200      200      200      200      200
 POST   /api/v1/suites/                                   401  201   403      403      201|400  403      403      new_suite
@@ -259,6 +270,7 @@ class Body:
 
     data: dict
     signature: str | None = None  # None: no header; "valid"; "forged" (another auth token)
+    headers: dict | None = None  # HTTP headers sent with it (placeholders resolved)
 
 
 # What Twilio posts: a delivery receipt for the witness's confirmation text, a reply from them.
@@ -342,6 +354,13 @@ BODIES = {
     "text_unsigned": Body(INBOUND_TEXT),
     "text_forged": Body(INBOUND_TEXT, signature="forged"),
     "text_signed": Body(INBOUND_TEXT, signature="valid"),
+    "list_policy": Body({"list_changes": "apply"}),
+    # A court's list as CaTH pushes it: the side's court (whose CaTH location id is its id).
+    "court_list": Body(
+        court_list_samples.document("brighton-2027-03-24-public.json"),
+        headers=court_list_samples.headers("brighton-2027-03-24-public.json")
+        | {"x-court-id": "{court}"},
+    ),
 }
 
 # --- From the tables to test cases ------------------------------------------------------------
@@ -360,6 +379,8 @@ SIDED = {
     "booking",
     "flag",
     "feed_token",
+    "court_list",
+    "list_change",
 }
 REASONS = {
     200: "OK",
@@ -395,7 +416,9 @@ class Case:
 
 
 def _sided(template: str, body: str | None) -> bool:
-    text = template + (json.dumps(BODIES[body].data) if body else "")
+    text = template + (
+        json.dumps(BODIES[body].data) + json.dumps(BODIES[body].headers) if body else ""
+    )
     return bool(SIDED & set(PLACEHOLDER.findall(text)))
 
 
@@ -460,7 +483,32 @@ def _side(force, court, place: str, suffix: str, phone: str) -> dict:
         detail="Replied NO to the text.",
         created_at=timezone.now(),
     )
+    # The side's court publishes its lists as CaTH location id = its own id; a list read for
+    # the day proposes that its booked hearing is gone.
+    court.cath_location_id = str(court.pk)
+    court.save()
+    court_list = CourtList.objects.create(
+        court=court,
+        list_type="MAGISTRATES_PUBLIC_LIST",
+        content_date=hearing.starts_at.date(),
+        language="ENGLISH",
+        provenance="COMMON_PLATFORM",
+        sensitivity="PUBLIC",
+        published_at=london(2027, 3, 23, 16, 45),
+        digest="0" * 64,
+        received_at=timezone.now(),
+        outcome=ReadOutcome.PROPOSED,
+    )
+    list_change = ListChange.objects.create(
+        court_list=court_list,
+        kind=ChangeKind.MISSING,
+        case_reference=hearing.case_reference,
+        hearing=hearing,
+        before=Slot(hearing.starts_at, hearing.courtroom).as_json(),
+    )
     return {
+        "court_list": court_list,
+        "list_change": list_change,
         "force": force,
         "court": court,
         "suite": suite,
@@ -620,6 +668,9 @@ def state() -> tuple:
         InboundSms.objects.count(),
         SmsOptOut.objects.count(),
         AuthToken.objects.count(),
+        CourtList.objects.count(),
+        list(ListChange.objects.order_by("pk").values_list("pk", "state")),
+        list(Court.objects.order_by("pk").values_list("pk", "cath_location_id", "list_changes")),
     )
 
 
@@ -663,8 +714,16 @@ def send(client: Client, case: Case, world, url: str):
     body = BODIES[case.body] if case.body else None
     data = resolve_body(body.data, case, world) if body else {}
     if case.surface == "api":
+        headers = {
+            name: resolve_placeholders(value, case, world)
+            for name, value in ((body.headers if body else None) or {}).items()
+        }
         return client.generic(
-            case.method, url, json.dumps(data) if body else "", content_type="application/json"
+            case.method,
+            url,
+            json.dumps(data) if body else "",
+            content_type="application/json",
+            headers=headers,
         )
     extra = {}
     if body and body.signature:

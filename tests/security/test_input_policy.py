@@ -8,23 +8,17 @@ import re
 from html import unescape
 
 import pytest
-from django.test import Client
 
 from bookings.models import Hearing
 from evidence_suites.models import Closure
 from tests.factories import london
+from tests.helpers import signed_in
 from tests.web.test_hearing_pages import relist_form
 from tests.web.test_suite_pages import closure_form
 
 pytestmark = pytest.mark.django_db
 
 HUGE = "99999999999999999999"
-
-
-def signed_in(user) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
 
 
 def error_summary(response) -> list[str]:
@@ -38,7 +32,7 @@ def error_summary(response) -> list[str]:
 
 
 def test_a_court_number_too_large_to_exist_is_told_not_a_server_error(clock, scheduler, court):
-    response = signed_in(scheduler).get("/book/", {"court": HUGE})
+    response = signed_in(scheduler, raise_request_exception=False).get("/book/", {"court": HUGE})
 
     assert response.status_code == 200
     assert error_summary(response) == ["Choose a court from the list"]
@@ -46,7 +40,9 @@ def test_a_court_number_too_large_to_exist_is_told_not_a_server_error(clock, sch
 
 def test_a_name_search_holding_a_nul_is_told_not_a_server_error(clock, scheduler, officer):
     # PostgreSQL refuses a NUL in any query: it was a 500 there
-    response = signed_in(scheduler).get("/book/", {"q": "Amelia\x00"})
+    response = signed_in(scheduler, raise_request_exception=False).get(
+        "/book/", {"q": "Amelia\x00"}
+    )
 
     assert response.status_code == 200
     assert error_summary(response) == ["Enter a name without control characters"]
@@ -54,7 +50,7 @@ def test_a_name_search_holding_a_nul_is_told_not_a_server_error(clock, scheduler
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
 def test_booking_for_a_day_outside_the_years_the_service_takes_is_told(clock, scheduler, day):
-    response = signed_in(scheduler).get("/book/", {"date": day})
+    response = signed_in(scheduler, raise_request_exception=False).get("/book/", {"date": day})
 
     assert response.status_code == 200
     assert error_summary(response) == ["Choose a day between 2000 and 2100"]
@@ -64,7 +60,9 @@ def test_booking_for_a_day_outside_the_years_the_service_takes_is_told(clock, sc
 def test_a_suites_week_far_outside_the_calendar_shows_this_week_and_says_why(
     clock, suite, scheduler, week
 ):
-    response = signed_in(scheduler).get(f"/suites/{suite.pk}/", {"week": week})
+    response = signed_in(scheduler, raise_request_exception=False).get(
+        f"/suites/{suite.pk}/", {"week": week}
+    )
 
     assert response.status_code == 200
     assert error_summary(response) == ["Give the week as a date between 2000 and 2100."]
@@ -72,7 +70,7 @@ def test_a_suites_week_far_outside_the_calendar_shows_this_week_and_says_why(
 
 
 def test_a_hearing_cannot_be_relisted_to_the_year_9999(clock, hearing, scheduler):
-    response = signed_in(scheduler).post(
+    response = signed_in(scheduler, raise_request_exception=False).post(
         f"/hearings/{hearing.pk}/relist/", relist_form(day="24", month="3", year="9999")
     )
 
@@ -85,7 +83,7 @@ def test_a_hearing_cannot_be_relisted_to_the_year_9999(clock, hearing, scheduler
 def test_relisting_to_the_last_minute_of_9999_is_refused_not_a_server_error(
     clock, hearing, scheduler
 ):
-    response = signed_in(scheduler).post(
+    response = signed_in(scheduler, raise_request_exception=False).post(
         f"/hearings/{hearing.pk}/relist/",
         relist_form(day="31", month="12", year="9999", starts="23:58", ends="23:59"),
     )
@@ -99,7 +97,7 @@ def test_relisting_to_the_last_minute_of_9999_is_refused_not_a_server_error(
 def test_a_closure_in_a_year_the_service_does_not_take_is_refused(
     clock, suite, suite_manager, year
 ):
-    response = signed_in(suite_manager).post(
+    response = signed_in(suite_manager, raise_request_exception=False).post(
         f"/suites/{suite.pk}/closures/",
         closure_form(start=("1", "4", year, "09:00"), end=("1", "4", year, "17:00")),
     )
@@ -181,7 +179,7 @@ def test_the_api_refuses_control_characters_in_a_reason_a_note_or_a_feed_label(
 def test_a_closure_reason_with_control_characters_is_refused_on_the_page(
     clock, suite, suite_manager
 ):
-    response = signed_in(suite_manager).post(
+    response = signed_in(suite_manager, raise_request_exception=False).post(
         f"/suites/{suite.pk}/closures/", closure_form(reason="Screen\tbeing replaced")
     )
 

@@ -6,31 +6,18 @@ import io
 import json
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 import time_machine
-from django.test import Client
 
 from accounts import audit
 from accounts.models import Role
 from bookings import services
 from evidence_suites.services import suite_update
 from tests.factories import UserFactory, WitnessFactory, london
+from tests.helpers import signed_in, text
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def csv_rows(response) -> list[dict]:

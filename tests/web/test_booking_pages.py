@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import Role
 from bookings import services
 from bookings.models import AttentionFlag, Booking, BookingStatus, Hearing, Outcome, Witness
-from notifications import services as notify
+from notifications import receipts
 from notifications.models import Channel, Message
 from tests.factories import (
     CourtFactory,
@@ -273,7 +273,7 @@ def test_step_one_says_what_is_missing_and_keeps_what_was_typed(clock, browser, 
         assert message in page
     assert 'value="47SS1234523"' in response.content.decode()
     assert 'value="PC Rose Tyler"' in response.content.decode()
-    assert 'href="#id_hearing_date-day"' in response.content.decode()
+    assert 'href="#id_hearing_date_day"' in response.content.decode()
     assert Hearing.objects.count() == 0 and Witness.objects.count() == 0
 
 
@@ -355,7 +355,7 @@ def test_a_clash_shows_the_rule_and_books_nothing(
 
 def test_the_booking_page_shows_the_booking_its_messages_and_history(clock, browser, booking):
     sms = Message.objects.get(booking=booking, kind="confirmation", channel=Channel.SMS)
-    notify.message_status_update(
+    receipts.message_status_update(
         message_id=sms.pk, provider_id="SM123", provider_status="undelivered", error_code="30005"
     )
 

@@ -3,7 +3,6 @@ may subscribe to, see it once, watch whether calendars still fetch it, and revok
 
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from django.test import Client
@@ -12,23 +11,12 @@ from django.utils import timezone
 from bookings import services
 from bookings.models import FeedScope, FeedToken
 from tests.factories import CourtFactory, UserFactory
+from tests.helpers import signed_in, text
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/calendar-feeds/"
 FEED_URL = re.compile(r"http://testserver(/feeds/[A-Za-z0-9_\-]+\.ics)")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def make_feed(client, **fields):

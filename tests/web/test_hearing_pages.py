@@ -3,37 +3,19 @@ court does to a hearing: vacate it (witnesses stood down) or relist it (bookings
 
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bookings import services
 from bookings.models import AttentionKind, BookingStatus, HearingStatus
+from core.clock import local
 from notifications.models import Channel, Kind, Message
 from tests.factories import CourtFactory, HearingFactory, SuiteFactory, WitnessFactory, london
+from tests.helpers import assert_stood_down, book, signed_in, text
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-def book(hearing, witness, suite, **window):
-    return services.booking_create(
-        actor=None, hearing=hearing, witness=witness, suite=suite, **window
-    )
 
 
 # --- The list ---------------------------------------------------------------------------------
@@ -185,10 +167,13 @@ def test_vacating_a_hearing_stands_its_witnesses_down(
         assert booking.cancellation_reason == "Hearing vacated: Guilty plea entered"
         # each witness is texted the stand-down, once, for the time they were booked
         [stand_down] = Message.objects.filter(
-            booking=booking, channel=Channel.SMS, kind=Kind.CANCELLATION
+            booking=booking, channel=Channel.SMS, kind=Kind.STAND_DOWN
         )
-        assert stand_down.body.startswith("You are no longer needed to give evidence on ")
-        assert "Please do not attend." in stand_down.body
+        assert_stood_down(
+            stand_down.body,
+            on=f"Wed 24 Mar at {local(booking.starts_at):%H:%M}",
+            suite=booking.suite.name,
+        )
     assert "Vacate hearing" not in page
 
 

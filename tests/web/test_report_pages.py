@@ -3,12 +3,10 @@ bookings left out and why, charts by month and by suite with their numbers in ta
 and how the suites are used: the same numbers as the API for the same period."""
 
 import re
-from datetime import timedelta
 from html import unescape
 
 import pytest
 import time_machine
-from django.test import Client
 
 from bookings import services
 from bookings.models import Outcome, WitnessType
@@ -22,6 +20,7 @@ from tests.factories import (
     WitnessFactory,
     london,
 )
+from tests.helpers import attend, signed_in, text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,34 +35,8 @@ MARCH = {
 }
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    html = response.content.decode()
-    html = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
 def hours(value: float) -> str:
     return f"{value:,.1f}".removesuffix(".0")
-
-
-def attend(hearing, witness, suite, *, arrive, release=None, outcome=Outcome.GAVE_EVIDENCE):
-    """Book in advance, then record the day as the suite staff would."""
-    with time_machine.travel(hearing.starts_at - timedelta(days=2), tick=False):
-        booking = services.booking_create(actor=None, hearing=hearing, witness=witness, suite=suite)
-    with time_machine.travel(arrive, tick=False):
-        booking = services.booking_check_in(actor=None, booking=booking, at=arrive)
-    if release is not None:
-        with time_machine.travel(release, tick=False):
-            booking = services.booking_complete(
-                actor=None, booking=booking, outcome=outcome, released_at=release
-            )
-    return booking
 
 
 @pytest.fixture

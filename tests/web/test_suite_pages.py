@@ -3,7 +3,6 @@ managers keep the opening hours and closures, and nobody else can."""
 
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from django.db import connection
@@ -16,21 +15,9 @@ from bookings.models import AttentionKind, BookingStatus
 from evidence_suites.models import Closure, OpeningHours
 from evidence_suites.services import closure_create
 from tests.factories import HearingFactory, SuiteFactory, UserFactory, WitnessFactory, london
+from tests.helpers import signed_in, text
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    """The page's visible words, tags stripped and spaces collapsed."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def week_row(response, day: str) -> str:

@@ -3,31 +3,18 @@ whether they stopped texts, and their bookings; nobody else finds anything here.
 
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bookings import services
 from bookings.models import WitnessType
-from notifications.services import opt_out_set
+from notifications.opt_outs import opt_out_set
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
+from tests.helpers import signed_in, text
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def test_a_scheduler_sees_their_forces_witnesses_only(

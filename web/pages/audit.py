@@ -22,7 +22,8 @@ from accounts.models import AuditEntry
 from accounts.permissions import is_admin
 from core.csv import safe_writer
 
-from ..forms_audit import AuditFilterForm
+from ..forms.audit import AuditFilter
+from ..forms.errors import error_links
 
 ENTRIES_PER_PAGE = 50
 ACTION_WORDS = {
@@ -123,10 +124,9 @@ def _csv_lines(entries):
 def audit_log(request):
     if not is_admin(request.user):
         raise Http404("No audit log here.")
-    form = AuditFilterForm(request.GET or None)
-    valid = not form.is_bound or form.is_valid()
-    filters = form.filters() if form.is_bound and valid else {}
-    entries = audit.entry_list(**filters) if valid else AuditEntry.objects.none()
+    filters = AuditFilter(request.GET, audit.entry_list())
+    valid = filters.is_valid()
+    entries = filters.qs if valid else AuditEntry.objects.none()
     if valid and request.GET.get("format") == "csv":
         response = StreamingHttpResponse(_csv_lines(entries), content_type="text/csv")
         filename = f"audit-log-{timezone.localdate():%Y-%m-%d}.csv"
@@ -137,11 +137,12 @@ def audit_log(request):
         request,
         "web/audit.html",
         {
-            "form": form,
+            "form": filters.form,
+            "errors": error_links(filters.form),
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number),
             "rows": [_row(entry) for entry in page],
-            "filtered": any(filters.values()),
+            "filtered": filters.filtered,
         },
     )
 

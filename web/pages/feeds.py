@@ -22,7 +22,8 @@ from bookings import feeds, services
 from bookings.models import FeedScope, FeedToken
 from core.errors import DomainError
 
-from ..forms_feeds_reports import FeedTokenForm, subject_label
+from ..forms.errors import error_links
+from ..forms.feeds import FeedTokenForm, subject_label
 
 SCOPE_NAMES = {
     FeedScope.COURT: "Court",
@@ -84,6 +85,7 @@ def _list_page(request, form: FeedTokenForm, *, status: int = 200):
         "web/feeds.html",
         {
             "form": form,
+            "errors": error_links(form),
             "rows": [token_row(token, now) for token in tokens],
             "show_maker": is_admin(request.user),
         },

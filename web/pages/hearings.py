@@ -9,7 +9,7 @@ force made while the form was open is still caught."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,11 +32,12 @@ from bookings.models import (
     Hearing,
     HearingStatus,
 )
-from core.clock import LONDON, local
+from core.clock import local
 from core.errors import Conflict, DomainError
 from evidence_suites import selectors as suite_selectors
 
-from ..forms_admin_pages import HearingFilterForm, RelistForm, VacateForm, date_initial
+from ..forms.errors import ErrorLink, error_links
+from ..forms.hearings import HearingFilter, RelistForm, VacateForm
 
 HEARINGS_PER_PAGE = 50
 
@@ -50,20 +51,16 @@ def _change_refusal(user, hearing: Hearing) -> Conflict | None:
     return refusal
 
 
-def _refused(request, template: str, context: dict, refusal: DomainError):
-    """The form's page with the refusal in the error summary, and the refusal's status. When
-    the user may not change this hearing at all, no form: there is nothing to correct."""
+def _refused(request, template: str, context: dict, refusal: DomainError, *, anchor: str):
+    """The form's page with the refusal in the error summary, linking to `anchor`, and the
+    refusal's status. When the user may not change this hearing at all, no form: there is
+    nothing to correct, and the summary's link leads to the page itself."""
     shared = refusal.code == "hearing_shared"
+    link = ErrorLink(refusal.detail, "#main-content" if shared else f"#{anchor}")
     return render(
         request,
         template,
-        {
-            **context,
-            "errors": [refusal.detail],
-            "refused": shared,
-            # with no form, the summary's link leads to the page itself
-            "error_anchor": "main-content" if shared else context["error_anchor"],
-        },
+        {**context, "errors": [link, *error_links(context["form"])], "refused": shared},
         status=refusal.status_code,
     )
 
@@ -74,10 +71,6 @@ def _references(bookings) -> str:
 
 def _is_court_user(user) -> bool:
     return user.role == Role.COURT_USER and not is_admin(user)
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LONDON)
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -110,23 +103,12 @@ def hearing_list(request):
     courts = selectors.court_list(user=user)
     if _is_court_user(user):
         courts = courts.filter(pk=user.court_id)
-    form = HearingFilterForm(request.GET or None, courts=courts)
-    hearings = selectors.hearing_list(user=user)
     today = local(timezone.now()).date()
-    day = None
-    if form.is_bound and form.is_valid():
-        if form.cleaned_data["court"]:
-            hearings = hearings.filter(court=form.cleaned_data["court"])
-        if form.cleaned_data["status"]:
-            hearings = hearings.filter(status=form.cleaned_data["status"])
-        day = form.cleaned_data.get("on")
-    if day is not None:
-        hearings = hearings.filter(
-            starts_at__gte=_midnight(day), starts_at__lt=_midnight(day + timedelta(days=1))
-        )
-    else:
-        hearings = hearings.filter(starts_at__gte=_midnight(today))
-    hearings = with_booking_counts(hearings, user=user).order_by("starts_at", "court__name", "id")
+    filters = HearingFilter(
+        request.GET, selectors.hearing_list(user=user), courts=courts, today=today
+    )
+    day = filters.day
+    hearings = with_booking_counts(filters.qs, user=user).order_by("starts_at", "court__name", "id")
     page = Paginator(hearings, HEARINGS_PER_PAGE).get_page(request.GET.get("page"))
     # On the page, each day lists its courts, and each court its hearings by time.
     rows = sorted(
@@ -146,7 +128,8 @@ def hearing_list(request):
         request,
         "web/hearings.html",
         {
-            "form": form,
+            "form": filters.form,
+            "errors": error_links(filters.form),
             "show_court_filter": not _is_court_user(user),
             "page": page,
             "days": days,
@@ -238,21 +221,18 @@ def hearing_vacate(request, pk: int):
         return redirect("web:hearing", pk=hearing.pk)
     to_stand_down = hearing.bookings.filter(status__in=OPEN_STATUSES).count()
     form = VacateForm(request.POST if request.method == "POST" else None)
-    context = {
-        "hearing": hearing,
-        "form": form,
-        "to_stand_down": to_stand_down,
-        "error_anchor": "id_reason",
-    }
+    context = {"hearing": hearing, "form": form, "to_stand_down": to_stand_down}
     if refusal is not None:
-        return _refused(request, "web/hearing_vacate.html", context, refusal)
+        return _refused(request, "web/hearing_vacate.html", context, refusal, anchor="id_reason")
     if form.is_bound and form.is_valid():
         try:
             hearing = services.hearing_vacate(
                 actor=user, hearing=hearing, reason=form.cleaned_data["reason"]
             )
         except DomainError as refusal:
-            return _refused(request, "web/hearing_vacate.html", context, refusal)
+            return _refused(
+                request, "web/hearing_vacate.html", context, refusal, anchor="id_reason"
+            )
         stood_down = list(
             selectors.booking_list(user=user)
             .filter(pk__in=hearing.affected_booking_ids)
@@ -263,7 +243,7 @@ def hearing_vacate(request, pk: int):
             outcome += f" Bookings stood down: {_references(stood_down)}."
         messages.success(request, f"Hearing vacated: {outcome}")
         return redirect("web:hearing", pk=hearing.pk)
-    return render(request, "web/hearing_vacate.html", {**context, "errors": []})
+    return render(request, "web/hearing_vacate.html", {**context, "errors": error_links(form)})
 
 
 @login_required
@@ -278,20 +258,15 @@ def hearing_relist(request, pk: int):
         starts, ends = local(hearing.starts_at), local(hearing.ends_at)
         form = RelistForm(
             initial={
-                **date_initial("on", starts.date()),
+                "on": starts.date(),
                 "starts_at_time": f"{starts:%H:%M}",
                 "ends_at_time": f"{ends:%H:%M}",
             }
         )
     following = hearing.bookings.filter(status=BookingStatus.CONFIRMED).count()
-    context = {
-        "hearing": hearing,
-        "form": form,
-        "following": following,
-        "error_anchor": "id_on_day",
-    }
+    context = {"hearing": hearing, "form": form, "following": following}
     if refusal is not None:
-        return _refused(request, "web/hearing_relist.html", context, refusal)
+        return _refused(request, "web/hearing_relist.html", context, refusal, anchor="id_on_day")
     if form.is_bound and form.is_valid():
         try:
             hearing = services.hearing_relist(
@@ -301,10 +276,12 @@ def hearing_relist(request, pk: int):
                 ends_at=form.cleaned_data["ends_at"],
             )
         except DomainError as refusal:
-            return _refused(request, "web/hearing_relist.html", context, refusal)
+            return _refused(
+                request, "web/hearing_relist.html", context, refusal, anchor="id_on_day"
+            )
         messages.success(request, _relist_outcome(user, hearing))
         return redirect("web:hearing", pk=hearing.pk)
-    return render(request, "web/hearing_relist.html", {**context, "errors": []})
+    return render(request, "web/hearing_relist.html", {**context, "errors": error_links(form)})
 
 
 def _relist_outcome(user, hearing: Hearing) -> str:

@@ -25,7 +25,8 @@ from reports.models import AssumptionKey, EvidenceKind
 from reports.selectors import Period, hours_saved, management_information
 
 from ..charts import Bar, bar_chart, column_chart
-from ..forms_feeds_reports import GROUP_CHOICES, ReportForm
+from ..forms.errors import error_links
+from ..forms.reports import GROUP_CHOICES, ReportForm
 
 #: The default report: this month so far and the two before it.
 DEFAULT_MONTHS = 3
@@ -73,6 +74,11 @@ def months_between(starts: date, ends: date) -> list[date]:
 # --- Rows and charts --------------------------------------------------------------------------
 
 
+def _words(template: str, text, *fields: str) -> property:
+    """A row's figures `fields` as `text` writes them, put into `template`."""
+    return property(lambda row: template.format(*(text(getattr(row, name)) for name in fields)))
+
+
 @dataclass(frozen=True)
 class Row:
     """One line of a breakdown, as shown in its table and chart."""
@@ -107,29 +113,13 @@ class Row:
     def empty(cls, key: str, label: str) -> Row:
         return cls(key, label, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
-    @property
-    def hours(self) -> str:
-        return hours_text(self.central)
-
-    @property
-    def hours_range(self) -> str:
-        return f"{hours_text(self.low)} to {hours_text(self.high)}"
-
-    @property
-    def hours_between(self) -> str:
-        return f"between {hours_text(self.low)} and {hours_text(self.high)}"
-
-    @property
-    def value(self) -> str:
-        return money_text(self.value_central)
-
-    @property
-    def value_range(self) -> str:
-        return f"{money_text(self.value_low)} to {money_text(self.value_high)}"
-
-    @property
-    def value_between(self) -> str:
-        return f"between {money_text(self.value_low)} and {money_text(self.value_high)}"
+    # How the figures read: "1,335", "1,200 to 1,500", "between 1,200 and 1,500"; the same in £.
+    hours = _words("{}", hours_text, "central")
+    hours_range = _words("{} to {}", hours_text, "low", "high")
+    hours_between = _words("between {} and {}", hours_text, "low", "high")
+    value = _words("{}", money_text, "value_central")
+    value_range = _words("{} to {}", money_text, "value_low", "value_high")
+    value_between = _words("between {} and {}", money_text, "value_low", "value_high")
 
 
 def month_rows(report: dict, period: Period) -> list[Row]:
@@ -155,13 +145,15 @@ def _highest(rows: list[Row], noun: str) -> str:
     )
 
 
+def _bar(row: Row, **labels) -> Bar:
+    """A row in a chart: its central estimate as the bar, the line through it low to high."""
+    return Bar(label=row.label, central=row.central, low=row.low, high=row.high, **labels)
+
+
 def months_chart(rows: list[Row], period_text: str):
     bars = [
-        Bar(
-            label=row.label,
-            central=row.central,
-            low=row.low,
-            high=row.high,
+        _bar(
+            row,
             axis_label=row.label[:3],
             axis_label_2=row.key[:4] if index == 0 or row.key.endswith("-01") else "",
         )
@@ -181,16 +173,7 @@ def months_chart(rows: list[Row], period_text: str):
 
 def ranked_chart(rows: list[Row], group_by: str, period_text: str):
     plural = GROUP_PLURALS[group_by]
-    bars = [
-        Bar(
-            label=row.label,
-            central=row.central,
-            low=row.low,
-            high=row.high,
-            value_text=f"{row.hours} hours",
-        )
-        for row in rows
-    ]
+    bars = [_bar(row, value_text=f"{row.hours} hours") for row in rows]
     return bar_chart(
         chart_id=f"chart-{group_by}",
         title=f"Officer hours saved by {GROUP_NAMES[group_by].lower()}, {period_text}",
@@ -287,8 +270,7 @@ def management_rows(information: dict) -> list[dict]:
 def _form_data(request, today: date) -> dict:
     """The query string when dates were sent; otherwise the default period (by month, or by
     what the query string asks)."""
-    dates = [name for name in ReportForm.base_fields if name != "group_by"]
-    if any(name in request.GET for name in dates):
+    if ReportForm.gives_period(request.GET):
         return request.GET
     starts, ends = default_period(today)
     data = {k: str(v) for k, v in ReportForm.initial_for(starts=starts, ends=ends).items()}
@@ -303,6 +285,13 @@ def csv_url(period: Period, group_by: str) -> str:
         "format": "csv",
     }
     return f"{reverse('hours-saved')}?{urlencode(query)}"
+
+
+def section(group_by: str, rows: list[Row], chart) -> dict:
+    """One breakdown: its heading, its table's rows and its chart (None when nothing counted)."""
+    name = GROUP_NAMES[group_by]
+    heading = "Hours saved each month" if group_by == "month" else f"Hours saved by {name.lower()}"
+    return {"group_by": group_by, "heading": heading, "column": name, "rows": rows, "chart": chart}
 
 
 def build_report(*, user, period: Period, group_by: str) -> dict:
@@ -321,38 +310,16 @@ def build_report(*, user, period: Period, group_by: str) -> dict:
     totals = by_month["totals"]
     headline = Row.from_report(totals, "All")
     counted = totals["bookings_counted"] > 0
-    sections = []
     months = month_rows(by_month, period)
-    sections.append(
-        {
-            "group_by": "month",
-            "heading": "Hours saved each month",
-            "column": "Month",
-            "rows": months,
-            "chart": months_chart(months, period_text) if counted else None,
-        }
-    )
     suites = ranked_rows(by_suite)
-    sections.append(
-        {
-            "group_by": "suite",
-            "heading": "Hours saved by suite",
-            "column": "Suite",
-            "rows": suites,
-            "chart": ranked_chart(suites, "suite", period_text) if counted else None,
-        }
-    )
+    sections = [
+        section("month", months, months_chart(months, period_text) if counted else None),
+        section("suite", suites, ranked_chart(suites, "suite", period_text) if counted else None),
+    ]
     if extra is not None:
         rows = ranked_rows(extra)
-        sections.append(
-            {
-                "group_by": group_by,
-                "heading": f"Hours saved by {GROUP_NAMES[group_by].lower()}",
-                "column": GROUP_NAMES[group_by],
-                "rows": rows,
-                "chart": ranked_chart(rows, group_by, period_text) if counted else None,
-            }
-        )
+        chart = ranked_chart(rows, group_by, period_text) if counted else None
+        sections.append(section(group_by, rows, chart))
     assumptions = assumption_rows(by_month["assumptions"])
     cost, other_costs = cost_figures(assumptions, user)
     return {
@@ -390,7 +357,7 @@ def build_report(*, user, period: Period, group_by: str) -> dict:
 def report(request):
     today = local(timezone.now()).date()
     form = ReportForm(_form_data(request, today))
-    context = {"form": form, "report": None}
+    context = {"form": form, "report": None, "errors": error_links(form)}
     if form.is_valid():
         data = form.cleaned_data
         context["report"] = build_report(

@@ -14,8 +14,7 @@ from django.urls import path
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
-from accounts.permissions import is_admin
+from accounts.permissions import may_manage_suite
 from bookings import selectors as booking_selectors
 from bookings import services as booking_services
 from bookings.models import (
@@ -30,29 +29,18 @@ from core.clock import LONDON, local
 from core.errors import DomainError
 from evidence_suites import selectors, services
 from evidence_suites.models import Closure, Suite, Weekday
+from evidence_suites.whereabouts import may_see_whereabouts
 
-from ..forms_admin_pages import ClosureForm, OpeningHoursForm
+from ..forms.errors import ErrorLink, error_links
+from ..forms.suites import ClosureForm, OpeningHoursForm
 
 #: Past closures shown under the current and future ones: enough to answer "was it shut last
 #: week?", few enough to keep the page short.
 PAST_CLOSURES_SHOWN = 10
 
 
-# --- Who may see and change what ------------------------------------------------------------
-
-
-def may_manage(user, suite: Suite) -> bool:
-    """The same rule as the API: admins, and the suite managers of the suite's force."""
-    return is_admin(user) or (user.role == Role.SUITE_MANAGER and suite.force_id == user.force_id)
-
-
-def may_see_whereabouts(user, suite: Suite) -> bool:
-    """A confidential suite's address is for the police who run it, never for court staff."""
-    return not suite.location_confidential or is_admin(user) or user.role != Role.COURT_USER
-
-
 def _require_manager(user, suite: Suite) -> None:
-    if not may_manage(user, suite):
+    if not may_manage_suite(user, suite):
         raise PermissionDenied("Only the suite managers of this suite's force can change it.")
 
 
@@ -205,11 +193,10 @@ def suite_page(request, pk: int):
         request,
         "web/suite.html",
         {
-            "errors": week_error(week),
-            "error_anchor": "week",
+            "errors": [ErrorLink(message, "#week") for message in week_error(week)],
             "suite": suite,
             "whereabouts": may_see_whereabouts(request.user, suite),
-            "may_manage": may_manage(request.user, suite),
+            "may_manage": may_manage_suite(request.user, suite),
             "opening_hours": week_summary(suite.opening_hours.all()),
             "days": suite_week(user=request.user, suite=suite, monday=monday, today=today),
             "monday": monday,
@@ -232,7 +219,7 @@ def suite_hours(request, pk: int):
     form = OpeningHoursForm.for_suite(
         suite, data=request.POST if request.method == "POST" else None
     )
-    errors: list[str] = []
+    errors: list[ErrorLink] = []
     if request.method == "POST" and form.is_valid():
         periods = [
             services.Period(day, opens, closes)
@@ -241,14 +228,17 @@ def suite_hours(request, pk: int):
         try:
             services.suite_update(suite=suite, opening_hours=periods)
         except DomainError as refusal:
-            errors = [refusal.detail, *(refusal.fields or {}).get("opening_hours", [])]
+            errors = [
+                ErrorLink(message, "#id_0_open")
+                for message in [refusal.detail, *(refusal.fields or {}).get("opening_hours", [])]
+            ]
         else:
             messages.success(request, f"Opening hours saved for {suite.name}.")
             return redirect("web:suite", pk=suite.pk)
     return render(
         request,
         "web/suite_hours.html",
-        {"suite": suite, "form": form, "errors": errors, "error_anchor": "id_0_open"},
+        {"suite": suite, "form": form, "errors": errors + error_links(form)},
     )
 
 
@@ -287,11 +277,11 @@ def _closures_with_bookings(suite: Suite, now: datetime) -> tuple[list[dict], li
 @require_http_methods(["GET", "POST"])
 def suite_closures(request, pk: int):
     suite = get_object_or_404(selectors.suite_list(), pk=pk)
-    manager = may_manage(request.user, suite)
+    manager = may_manage_suite(request.user, suite)
     if request.method == "POST":
         _require_manager(request.user, suite)
     form = ClosureForm(request.POST if request.method == "POST" else None) if manager else None
-    errors: list[str] = []
+    errors: list[ErrorLink] = []
     if form is not None and form.is_bound and form.is_valid():
         try:
             # The API's closure service: bookings already in that time are flagged for staff
@@ -304,7 +294,7 @@ def suite_closures(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as refusal:
-            errors = [refusal.detail]
+            errors = [ErrorLink(refusal.detail, "#id_starts_on_day")]
         else:
             caught = AttentionFlag.objects.filter(
                 kind=AttentionKind.SUITE_CLOSED,
@@ -334,8 +324,7 @@ def suite_closures(request, pk: int):
             "may_manage": manager,
             "current": current,
             "past": past,
-            "errors": errors,
-            "error_anchor": "id_starts_on_day",
+            "errors": errors + error_links(form),
         },
     )
 

@@ -18,7 +18,7 @@ from bookings import selectors
 from bookings.phone import e164
 from notifications.models import SmsOptOut
 
-from ..forms_admin_pages import WitnessSearchForm
+from ..forms.witnesses import WitnessFilter
 
 WITNESSES_PER_PAGE = 50
 #: Past bookings shown on a witness's page, latest first.
@@ -40,14 +40,9 @@ def readable_phone(number) -> str:
 
 @login_required
 def witness_list(request):
-    witnesses = _visible_witnesses(request.user)
-    form = WitnessSearchForm(request.GET or None)
-    query = ""
-    if form.is_bound and form.is_valid():
-        query = form.cleaned_data["q"].strip()
-    if query:
-        witnesses = witnesses.filter(full_name__icontains=query)
-    page = Paginator(witnesses.order_by("full_name", "id"), WITNESSES_PER_PAGE).get_page(
+    search = WitnessFilter(request.GET, _visible_witnesses(request.user))
+    query = search.query
+    page = Paginator(search.qs.order_by("full_name", "id"), WITNESSES_PER_PAGE).get_page(
         request.GET.get("page")
     )
     # Each witness listed is a read of their personal data; what was searched for is a name.
@@ -56,7 +51,7 @@ def witness_list(request):
         request,
         "web/witnesses.html",
         {
-            "form": form,
+            "form": search.form,
             "query": query,
             "page": page,
             "show_force": is_admin(request.user),

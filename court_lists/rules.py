@@ -1,0 +1,58 @@
+"""Who may decide what a court's list proposes, and what a list's metadata must be: the court
+lists' rules, stated once for the API, the staff pages, the command and the inbox."""
+
+from __future__ import annotations
+
+import re
+
+from accounts.models import Role, User
+from accounts.permissions import is_admin, may
+from bookings import rules as booking_rules
+from bookings.models import Court, Hearing
+from core.errors import DomainError
+
+from .models import ChangeKind, ListChange, ListLanguage, Sensitivity
+
+#: A source system's name (`x-provenance`), as CaTH spells them: COMMON_PLATFORM, SNL.
+PROVENANCE = re.compile(r"[A-Z][A-Z0-9_]{0,39}\Z")
+
+
+def metadata_faults(*, language: str, provenance: str, sensitivity: str) -> dict[str, list[str]]:
+    """What is wrong with a list's language, provenance and sensitivity, by the header that
+    carries each (`x-language`, ...); empty when nothing is."""
+    faults = {}
+    if language not in ListLanguage.values:
+        faults["x-language"] = [f"One of {', '.join(ListLanguage.values)}."]
+    if not PROVENANCE.match(provenance or ""):
+        faults["x-provenance"] = ["A source system's name in capitals, e.g. COMMON_PLATFORM."]
+    if sensitivity not in Sensitivity.values:
+        faults["x-sensitivity"] = [f"One of {', '.join(Sensitivity.values)}."]
+    return faults
+
+
+def change_decision_refusal(
+    *, user: User | None, change: ListChange, court: Court, hearing: Hearing | None
+) -> DomainError | None:
+    """Why `user` may not apply or dismiss `change` (a change of `court`'s list, moving or
+    vacating `hearing`), or None when they may.
+
+    A change that moves or vacates a hearing is decided by whoever may change that hearing
+    (`bookings.rules.hearing_change_refusal`): an admin, a court user of its court, a
+    scheduler only while every active booking on it is their force's (else 409
+    `hearing_shared`). One that adds a hearing (or whose hearing is gone) is decided by whoever
+    may list a hearing at the court, as `POST /api/v1/hearings/` allows: an admin, a
+    scheduler, a court user of that court. Suite managers decide none; the system (`user`
+    None) decides any."""
+    if change.kind != ChangeKind.ADDED and hearing is not None:
+        return booking_rules.hearing_change_refusal(user=user, hearing=hearing)
+    if user is None or is_admin(user):
+        return None
+    if not may(user, "change_hearings") or (
+        user.role == Role.COURT_USER and user.court_id != court.pk
+    ):
+        return DomainError(
+            "permission_denied",
+            "Only an admin, a scheduler or the court's own users may list its hearings.",
+            status_code=403,
+        )
+    return None

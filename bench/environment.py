@@ -76,7 +76,7 @@ def free_port() -> int:
 
 
 def django_environment(*, database: str, redis: str, twilio_url: str, app_url: str) -> dict:
-    """What both the benchmark's own Django and the servers read (config/settings.py)."""
+    """What both the benchmark's own Django and the servers read (config/settings/)."""
     return {
         "DATABASE_URL": database,
         "REDIS_URL": redis,

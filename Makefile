@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 run: install
 	$(MANAGE) migrate
 	$(MANAGE) seed_demo
-	$(RUN) honcho -f Procfile.dev start
+	COURT_LISTS_INBOX=var/court-lists/inbox $(RUN) honcho -f Procfile.dev start
 
 test: install browser
 	$(RUN) pytest $(PYTEST_ARGS)
@@ -37,6 +37,7 @@ install:
 	command -v uv >/dev/null || python3 -m pip install uv
 	$(UV) sync --frozen
 	mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail var/static-build/web
+	mkdir -p var/court-lists/inbox
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build:css
 

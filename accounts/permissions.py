@@ -28,7 +28,7 @@ ABILITIES: dict[str, tuple[str, ...]] = {
     # Add and change suites, their hours and closures (their own force's only).
     "manage_suites": (Role.SUITE_MANAGER,),
     # Send a court's published list (POST /api/v1/court-lists/): a court user only their own
-    # court's (court_lists.intake.sender_check).
+    # court's (court_lists.rules.sender_check).
     "send_court_lists": (Role.COURT_USER,),
     # Follow the courts' lists on the staff pages: the lists received and the changes they
     # bring (a court user only their own court's). Deciding a change is the rule's to say

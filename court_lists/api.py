@@ -22,7 +22,7 @@ from core.filters import DayFilter, IdFilter
 from core.parsers import JSONParser
 from core.schema import ErrorSerializer
 
-from . import intake, selectors, services
+from . import intake, rules, selectors, services
 from .models import ChangeKind, ChangeState, CourtList, ListChange, ListLanguage, Sensitivity
 from .readers import READERS
 from .serializers import CourtListSerializer, ListChangeSerializer
@@ -45,7 +45,7 @@ class CourtListParser(BaseParser):
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
         if str(declared or "").isdigit() and int(declared) > limit:
             raise intake.too_large()
-        raw = stream.read(limit + 1) if stream is not None else b""
+        raw = stream.read(limit + 1)
         if len(raw) > limit:
             raise intake.too_large()
         return JSONParser().parse(io.BytesIO(raw), media_type, parser_context)
@@ -139,7 +139,7 @@ class CourtListViewSet(
     def create_response(self, request, *args, **kwargs):
         headers = intake.list_headers(request.headers)
         court = intake.court_at_location(headers.court_id)
-        intake.sender_check(user=request.user, court=court)
+        rules.sender_check(user=request.user, court=court)
         court_list = intake.list_receive(headers=headers, document=request.data, court=court)
         court_list = selectors.court_list_list(user=request.user).get(pk=court_list.pk)
         return Response(

@@ -21,8 +21,6 @@ from typing import Any
 from django.conf import settings
 from rest_framework.exceptions import ParseError
 
-from accounts.models import Role, User
-from accounts.permissions import is_admin
 from bookings.models import Court
 from core import inputs
 from core.errors import DomainError
@@ -127,17 +125,6 @@ def court_at_location(location_id: str) -> Court:
             fields={"x-court-id": [f"No court has CaTH location id {location_id}."]},
         )
     return court
-
-
-def sender_check(*, user: User, court: Court) -> None:
-    """An admin sends any court's list; a court user only their own court's (403)."""
-    if is_admin(user) or (user.role == Role.COURT_USER and user.court_id == court.pk):
-        return
-    raise DomainError(
-        "permission_denied",
-        "A court user sends only their own court's lists.",
-        status_code=403,
-    )
 
 
 def too_large() -> DomainError:

@@ -1,5 +1,6 @@
-"""Who may decide what a court's list proposes, and what a list's metadata must be: the court
-lists' rules, stated once for the API, the staff pages, the command and the inbox."""
+"""Who may send a court's list, who may decide what it proposes, and what a list's metadata must
+be: the court lists' rules, stated once for the API, the staff pages, the command and the
+inbox."""
 
 from __future__ import annotations
 
@@ -56,3 +57,14 @@ def change_decision_refusal(
             status_code=403,
         )
     return None
+
+
+def sender_check(*, user: User, court: Court) -> None:
+    """An admin sends any court's list; a court user only their own court's (403)."""
+    if is_admin(user) or (user.role == Role.COURT_USER and user.court_id == court.pk):
+        return
+    raise DomainError(
+        "permission_denied",
+        "A court user sends only their own court's lists.",
+        status_code=403,
+    )

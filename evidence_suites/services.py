@@ -16,22 +16,9 @@ from core.errors import Conflict, DomainError
 
 from .models import Closure, Force, OpeningHours, Suite
 
-SUITE_FIELDS = (
-    "code",
-    "name",
-    "force",
-    "address",
-    "postcode",
-    "latitude",
-    "longitude",
-    "capacity",
-    "is_active",
-    "location_confidential",
-    "turnaround_minutes",
-    "kit_notes",
-    "accessibility_notes",
-    "contact_phone",
-    "contact_email",
+#: What the suite writes set: the suite's own fields (its opening hours are set apart).
+SUITE_FIELDS = frozenset(
+    field.name for field in Suite._meta.concrete_fields if field.editable and not field.primary_key
 )
 
 
@@ -92,7 +79,7 @@ def force_create(*, code: str, name: str) -> Force:
 @transaction.atomic
 def suite_create(*, opening_hours: Iterable[Period] = (), **fields) -> Suite:
     """A new suite, with its weekly opening hours (Europe/London wall-clock times)."""
-    unknown = set(fields) - set(SUITE_FIELDS)
+    unknown = set(fields) - SUITE_FIELDS
     if unknown:
         raise TypeError(f"Unknown suite fields: {sorted(unknown)}")
     if Suite.objects.filter(code=fields["code"]).exists():
@@ -111,7 +98,7 @@ def suite_update(*, suite: Suite, opening_hours: Iterable[Period] | None = None,
     Bookings already made are not moved by a change of hours: a suite manager who shortens
     the hours sees the bookings outside them on the attention list instead.
     """
-    unknown = set(fields) - set(SUITE_FIELDS)
+    unknown = set(fields) - SUITE_FIELDS
     if unknown:
         raise TypeError(f"Unknown suite fields: {sorted(unknown)}")
     if "code" in fields and Suite.objects.filter(code=fields["code"]).exclude(pk=suite.pk).exists():

@@ -2,6 +2,7 @@
 `@pytest.mark.postgres` tests need PostgreSQL and are skipped elsewhere."""
 
 import uuid
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -9,6 +10,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from reports.models import Assumption, AssumptionKey
 from tests.factories import (
     CourtFactory,
     ForceFactory,
@@ -108,6 +110,21 @@ def other_officer(sussex):
 
 
 @pytest.fixture
+def sussex_cost(sussex):
+    """Sussex's own cost of an officer hour, £45.00 at 2026 prices, in place of the national
+    figure the reports use for every other force."""
+    return Assumption.objects.create(
+        key=AssumptionKey.COST_PER_HOUR,
+        force=sussex,
+        value=Decimal("45.00"),
+        unit="GBP per hour",
+        year=2026,
+        kind="setting",
+        source="Sussex Police finance, 2026",
+    )
+
+
+@pytest.fixture
 def scheduler(sussex):
     return UserFactory(username="sussex.scheduler", role=Role.SCHEDULER, force=sussex)
 
@@ -154,6 +171,17 @@ def suite_manager(sussex):
 @pytest.fixture
 def court_user(court):
     return UserFactory(username="brighton.court", role=Role.COURT_USER, force=None, court=court)
+
+
+@pytest.fixture
+def other_court_user(db):
+    """A court user of another court than Brighton's."""
+    return UserFactory(role=Role.COURT_USER, force=None, court=CourtFactory())
+
+
+@pytest.fixture
+def kent_scheduler(kent):
+    return UserFactory(username="kent.scheduler", role=Role.SCHEDULER, force=kent)
 
 
 @pytest.fixture

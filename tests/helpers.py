@@ -1,7 +1,9 @@
 """Plain helpers the tests share (fixtures are in tests/conftest.py): a signed-in browser and the
 words on its page, the API's one error shape, bookings made through the services, the texts a
-witness's phone received and what they say, and waiting for another thread or process."""
+witness's phone received and what they say, every value in the database, and waiting for another
+thread or process."""
 
+import json
 import re
 import time
 from datetime import datetime, timedelta
@@ -14,7 +16,7 @@ from django.test import Client
 from bookings import services
 from bookings.models import Booking, Outcome
 from notifications.models import Channel, Kind, Message
-from tests.factories import london
+from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
 
 # --- The staff pages ---------------------------------------------------------------------------
 
@@ -34,6 +36,20 @@ def text(response) -> str:
     html = response.content.decode()
     html = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html, flags=re.S)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def move_form(booking, suite, start: str, end: str) -> dict:
+    """The booking page's form that moves `booking` to `suite` from `start` to `end` ("14:00")
+    on Wednesday 24 March 2027."""
+    return {
+        "reschedule-version": booking.version,
+        "reschedule-date_day": "24",
+        "reschedule-date_month": "3",
+        "reschedule-date_year": "2027",
+        "reschedule-start_time": start,
+        "reschedule-end_time": end,
+        "reschedule-suite": suite.pk,
+    }
 
 
 # --- The API -----------------------------------------------------------------------------------
@@ -90,6 +106,22 @@ def attend(hearing, witness, suite, *, arrive, release=None, outcome=Outcome.GAV
                 actor=None, booking=booking, outcome=outcome, released_at=release
             )
     return booking
+
+
+def attend_many(court, force, count: int) -> None:
+    """`count` officers of `force` each at a suite of their own for one hearing at `court` on
+    Wednesday 3 March 2027: arrived at 09:50, released at 11:00 having given evidence."""
+    hearing = HearingFactory(
+        court=court, starts_at=london(2027, 3, 3, 10), ends_at=london(2027, 3, 3, 13)
+    )
+    for _ in range(count):
+        attend(
+            hearing,
+            WitnessFactory(force=force),
+            SuiteFactory(force=force),
+            arrive=london(2027, 3, 3, 9, 50),
+            release=london(2027, 3, 3, 11),
+        )
 
 
 # --- Texts to a witness ------------------------------------------------------------------------
@@ -151,6 +183,32 @@ def assert_texts_say_when_and_where(booking, *, day: str, time: str, suite: str)
     assert on_the_day.startswith(
         f"Today you are giving evidence by video link at {time} at {suite}."
     ), on_the_day
+
+
+# --- The database ------------------------------------------------------------------------------
+
+
+def every_value() -> list[tuple[str, str, str]]:
+    """(table, column, value as text) for every non-null value of every column of every table in
+    the database, Django's and third-party apps' tables included."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            columns = [
+                column.name
+                for column in connection.introspection.get_table_description(cursor, table)
+            ]
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                for column, value in zip(columns, row, strict=True):
+                    if value is None:
+                        continue
+                    if isinstance(value, memoryview | bytes):
+                        value = bytes(value).decode(errors="replace")
+                    elif isinstance(value, dict | list):
+                        value = json.dumps(value)
+                    found.append((table, column, str(value)))
+    return found
 
 
 # --- Waiting for another thread or process -----------------------------------------------------

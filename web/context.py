@@ -9,6 +9,7 @@ PAGES = [
     ("today", "Today", None),
     ("book", "Book a witness", "schedule"),
     ("hearings", "Hearings", None),
+    ("court-lists", "Court lists", "follow_court_lists"),
     ("witnesses", "Witnesses", "schedule"),
     ("suites", "Suites", None),
     ("feeds", "Calendar feeds", None),

@@ -49,6 +49,8 @@ FIELD_WORDS = {
     "interpreter_language": "Interpreter",
     "live_link_basis": "Live link direction",
     "notes": "Staff notes",
+    # The court list a `court_list` entry followed (court_lists.services.list_words).
+    "court_list": "Followed",
 }
 
 TIME_FIELDS = {"starts_at", "ends_at", "checked_in_at", "released_at", "witness_confirmed_at"}

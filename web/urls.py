@@ -1,7 +1,19 @@
 from django.urls import path
 
 from . import views
-from .pages import audit, book, book_suite, bookings, feeds, hearings, reports, suites, witnesses
+from .pages import (
+    audit,
+    book,
+    book_suite,
+    bookings,
+    court_lists,
+    feeds,
+    hearings,
+    list_changes,
+    reports,
+    suites,
+    witnesses,
+)
 
 app_name = "web"
 
@@ -14,6 +26,8 @@ urlpatterns = [
     *bookings.urlpatterns,
     *suites.urlpatterns,
     *hearings.urlpatterns,
+    *court_lists.urlpatterns,
+    *list_changes.urlpatterns,
     *witnesses.urlpatterns,
     *feeds.urlpatterns,
     *reports.urlpatterns,

@@ -17,6 +17,7 @@ from core.throttling import PageRateThrottle
 
 from .forms.errors import ErrorLink, error_links
 from .forms.sign_in import SignInForm
+from .pages.list_changes import changes_waiting_for
 
 
 class SignInView(auth_views.LoginView):
@@ -61,7 +62,9 @@ class SignOutView(auth_views.LogoutView):
 
 @login_required
 def today(request):
-    """The day's bookings by suite and time, and what needs attention."""
+    """The day's bookings by suite and time, and what needs attention: the bookings' own
+    items, and the court list changes waiting for a decision that would move or stand down
+    witnesses the user sees."""
     now = timezone.now()
     day = local(now).date()
     start = datetime.combine(day, time.min, tzinfo=LONDON)
@@ -73,12 +76,16 @@ def today(request):
     by_suite = defaultdict(list)
     for booking in bookings:
         by_suite[booking.suite].append(booking)
+    attention = selectors.attention_items(user=request.user, now=now)
+    list_changes = changes_waiting_for(request.user)
     return render(
         request,
         "web/today.html",
         {
             "day": day,
             "by_suite": dict(by_suite),
-            "attention": selectors.attention_items(user=request.user, now=now),
+            "attention": attention,
+            "list_changes": list_changes,
+            "attention_count": len(attention) + len(list_changes),
         },
     )

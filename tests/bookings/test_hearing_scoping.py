@@ -9,19 +9,11 @@ from threading import Thread
 import pytest
 from django.db import transaction
 
-from accounts.models import Role
 from bookings import services
 from bookings.models import AttentionKind, Booking, BookingStatus, HearingStatus
 from core.errors import Conflict
 from notifications.models import Channel, Kind, Message
-from tests.factories import (
-    HearingFactory,
-    SuiteFactory,
-    UserFactory,
-    WitnessFactory,
-    api_token_for,
-    london,
-)
+from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, api_token_for, london
 from tests.helpers import assert_stood_down, signed_in, wait_until_blocked, witness_text
 from tests.reliability.conftest import Api
 
@@ -32,11 +24,14 @@ THURSDAY = {
     "starts_at": london(2027, 3, 25, 10).isoformat(),
     "ends_at": london(2027, 3, 25, 13).isoformat(),
 }
-
-
-@pytest.fixture
-def kent_scheduler(kent):
-    return UserFactory(username="kent.scheduler", role=Role.SCHEDULER, force=kent)
+#: The same, as the staff page's relist form is filled in.
+RELIST_TO_THURSDAY = {
+    "on_day": "25",
+    "on_month": "3",
+    "on_year": "2027",
+    "starts_at_time": "10:00",
+    "ends_at_time": "13:00",
+}
 
 
 @pytest.fixture
@@ -281,16 +276,7 @@ def test_on_the_staff_pages_a_kent_scheduler_cannot_relist_a_sussex_only_hearing
     client = signed_in(kent_scheduler)
 
     form = client.get(f"/hearings/{hearing.pk}/relist/")
-    sent = client.post(
-        f"/hearings/{hearing.pk}/relist/",
-        {
-            "on_day": "25",
-            "on_month": "3",
-            "on_year": "2027",
-            "starts_at_time": "10:00",
-            "ends_at_time": "13:00",
-        },
-    )
+    sent = client.post(f"/hearings/{hearing.pk}/relist/", RELIST_TO_THURSDAY)
 
     for response in (form, sent):
         assert response.status_code == 409
@@ -323,15 +309,7 @@ def test_on_the_staff_pages_a_court_user_relisting_is_told_which_bookings_moved(
     court_user, hearing, sussex_only
 ):
     response = signed_in(court_user).post(
-        f"/hearings/{hearing.pk}/relist/",
-        {
-            "on_day": "25",
-            "on_month": "3",
-            "on_year": "2027",
-            "starts_at_time": "10:00",
-            "ends_at_time": "13:00",
-        },
-        follow=True,
+        f"/hearings/{hearing.pk}/relist/", RELIST_TO_THURSDAY, follow=True
     )
 
     html = response.content.decode()

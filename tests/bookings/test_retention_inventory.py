@@ -14,7 +14,6 @@ import yaml
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -48,6 +47,7 @@ from notifications.models import (
 )
 from notifications.opt_outs import is_opted_out
 from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
+from tests.helpers import every_value
 
 pytestmark = pytest.mark.django_db
 
@@ -457,29 +457,6 @@ def test_a_saved_reply_naming_a_witness_is_gone_two_days_later(scheduler):
 
 
 # --- The sweep itself: dry run, record of runs, the daily job -------------------------------------
-
-
-def every_value() -> list[tuple[str, str, str]]:
-    """(table, column, value as text) for every non-null value of every column of every table in
-    the database, Django's and third-party apps' tables included."""
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            columns = [
-                column.name
-                for column in connection.introspection.get_table_description(cursor, table)
-            ]
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            for row in cursor.fetchall():
-                for column, value in zip(columns, row, strict=True):
-                    if value is None:
-                        continue
-                    if isinstance(value, memoryview | bytes):
-                        value = bytes(value).decode(errors="replace")
-                    elif isinstance(value, dict | list):
-                        value = json.dumps(value)
-                    found.append((table, column, str(value)))
-    return found
 
 
 def test_retention_dry_run_changes_nothing_and_says_what_it_would_do(booking, amelia, admin_user):

@@ -3,12 +3,14 @@ document as the body, its metadata as headers), the lists read, and staff applyi
 dismissing the changes a list proposes (`/api/v1/list-changes/`). A refused list, or a refused
 decision, changes nothing; every refusal is in the one error shape."""
 
+import io
 import json
 
 import pytest
 
 from accounts.models import Role
 from bookings.models import Booking, Hearing, HearingStatus
+from core.errors import DomainError
 from court_lists import samples
 from court_lists.api import CourtListParser
 from court_lists.models import CourtList, CourtListDay, ListChange
@@ -82,7 +84,7 @@ def test_an_admin_pushes_a_list_and_is_told_what_it_brought(clock, api_as, admin
         "court": brighton.pk,
         "court_list": body["id"],
         "hearing": None,
-        "hearing_type": change["hearing_type"],
+        "hearing_type": "first_hearing",
         "before": None,
         "after": {"starts_at": "2027-03-24T11:30:00Z", "courtroom": "Court 1"},
         "state": "proposed",
@@ -288,10 +290,8 @@ def test_a_list_over_djangos_own_upload_limit_but_within_the_lists_is_read(
 
 
 def test_a_body_with_no_content_length_is_still_held_to_the_limit(settings):
-    import io
-
     settings.COURT_LIST_MAX_BYTES = 100
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(DomainError) as refused:
         CourtListParser().parse(io.BytesIO(b"[" + b"1," * 100 + b"1]"), "application/json", {})
 
     assert (refused.value.code, refused.value.status_code) == ("court_list_too_large", 413)

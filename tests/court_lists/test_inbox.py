@@ -19,7 +19,10 @@ from .test_api import rows
 
 pytestmark = pytest.mark.django_db
 
-LATER = time.time() + 60  # the sweep's "now": every file dropped has settled
+
+def later() -> float:
+    """A sweep's "now" a minute on: every file dropped so far has settled."""
+    return time.time() + 60
 
 
 def drop(folder, name, sample=STANDARD, *, document=None, headers=None, sidecar=True):
@@ -40,7 +43,7 @@ def names(folder) -> set[str]:
 def test_a_dropped_list_is_read_and_moved_to_processed_with_its_headers(clock, brighton, tmp_path):
     drop(tmp_path, "brighton-wednesday")
 
-    swept = inbox_sweep(tmp_path, now=LATER)
+    swept = inbox_sweep(tmp_path, now=later())
 
     assert swept == [inbox.Swept("brighton-wednesday.json", "proposed")]
     assert CourtList.objects.get().provenance == "COMMON_PLATFORM"
@@ -57,7 +60,7 @@ def test_a_refused_list_is_kept_with_its_reason_and_changes_nothing(clock, brigh
     drop(tmp_path, "broken", document=document)
     before = rows()
 
-    swept = inbox_sweep(tmp_path, now=LATER)
+    swept = inbox_sweep(tmp_path, now=later())
 
     assert swept == [inbox.Swept("broken.json", "refused")]
     assert rows() == before
@@ -72,7 +75,7 @@ def test_a_refused_list_is_kept_with_its_reason_and_changes_nothing(clock, brigh
 def test_a_list_without_its_headers_file_is_refused_saying_so(clock, brighton, tmp_path):
     drop(tmp_path, "lonely", sidecar=False)
 
-    inbox_sweep(tmp_path, now=LATER)
+    inbox_sweep(tmp_path, now=later())
 
     reason = (tmp_path / "refused" / "lonely.reason.txt").read_text()
     assert "No headers file: put the list's push headers in lonely.headers.json" in reason
@@ -82,7 +85,7 @@ def test_a_list_without_its_headers_file_is_refused_saying_so(clock, brighton, t
 def test_headers_for_a_court_the_service_does_not_know_are_refused(clock, brighton, tmp_path):
     drop(tmp_path, "elsewhere", headers=samples.headers(STANDARD) | {"x-court-id": "4242"})
 
-    inbox_sweep(tmp_path, now=LATER)
+    inbox_sweep(tmp_path, now=later())
 
     reason = (tmp_path / "refused" / "elsewhere.reason.txt").read_text()
     assert reason.startswith("unknown_court: ")
@@ -92,7 +95,7 @@ def test_headers_for_a_court_the_service_does_not_know_are_refused(clock, bright
 def test_header_names_in_the_headers_file_are_read_in_any_case(clock, brighton, tmp_path):
     drop(tmp_path, "shouty", headers={k.upper(): v for k, v in samples.headers(PUBLIC).items()})
 
-    assert inbox_sweep(tmp_path, now=LATER) == [inbox.Swept("shouty.json", "proposed")]
+    assert inbox_sweep(tmp_path, now=later()) == [inbox.Swept("shouty.json", "proposed")]
 
 
 def test_a_file_still_being_written_waits_for_the_next_sweep(clock, brighton, tmp_path):
@@ -108,10 +111,10 @@ def test_a_file_still_being_written_waits_for_the_next_sweep(clock, brighton, tm
 
 def test_the_same_name_again_is_kept_beside_the_first(clock, brighton, tmp_path):
     drop(tmp_path, "brighton")
-    inbox_sweep(tmp_path, now=LATER)
+    inbox_sweep(tmp_path, now=later())
     drop(tmp_path, "brighton", REVISED)
 
-    assert inbox_sweep(tmp_path, now=LATER) == [inbox.Swept("brighton.json", "proposed")]
+    assert inbox_sweep(tmp_path, now=later()) == [inbox.Swept("brighton.json", "proposed")]
     assert {"brighton.json", "brighton.2.json", "brighton.2.headers.json"} <= names(
         tmp_path / "processed"
     )
@@ -127,7 +130,7 @@ def test_a_list_the_service_fails_to_read_for_its_own_reasons_stays_to_be_tried_
 
     monkeypatch.setattr(inbox.intake, "list_receive", database_away)
 
-    assert inbox_sweep(tmp_path, now=LATER) == []
+    assert inbox_sweep(tmp_path, now=later()) == []
     assert names(tmp_path) == {"later.json", "later.headers.json"}
 
 

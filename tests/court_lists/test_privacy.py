@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bookings import services as bookings_services
 from bookings.models import Hearing
 from court_lists import samples
 from court_lists.readers import ListFormatError
+from tests.helpers import book, every_value
 
 from .conftest import (
     DROPPED_URN,
@@ -39,27 +39,6 @@ PRIVATE = [
     "emergency worker",  # an offence
     "NOT_GUILTY",  # a plea
 ]
-
-
-def database_text() -> list[tuple[str, str, str]]:
-    """Every value in every table, as text: (table, column, value)."""
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            columns = [
-                c.name for c in connection.introspection.get_table_description(cursor, table)
-            ]
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            for row in cursor.fetchall():
-                for column, value in zip(columns, row, strict=True):
-                    if value is None:
-                        continue
-                    if isinstance(value, memoryview | bytes):
-                        value = bytes(value).decode(errors="replace")
-                    elif isinstance(value, dict | list):
-                        value = json.dumps(value)
-                    found.append((table, column, str(value)))
-    return found
 
 
 def found_in(texts, terms=PRIVATE):
@@ -91,17 +70,12 @@ def test_no_partys_details_are_kept_logged_or_sent_to_the_database(
         read_sample(court, MONDAY)
         if Hearing.objects.filter(case_reference=MOVED_URN).exists():
             for urn, witness in [(MOVED_URN, officer), (DROPPED_URN, other_officer)]:
-                bookings_services.booking_create(
-                    actor=None,
-                    hearing=Hearing.objects.get(case_reference=urn),
-                    witness=witness,
-                    suite=suite,
-                )
+                book(Hearing.objects.get(case_reference=urn), witness, suite)
         read_sample(court, REVISED)
         read_sample(court, STANDARD)  # superseded
 
     assert Hearing.objects.exists() == (court_fixture == "brighton_applies")
-    assert found_in(value for _, _, value in database_text()) == []
+    assert found_in(value for _, _, value in every_value()) == []
     assert found_in(query["sql"] for query in queries.captured_queries) == []
     assert found_in(record.getMessage() for record in caplog.records) == []
     assert found_in(message["body"] for message in fake_twilio.messages()) == []
@@ -125,4 +99,4 @@ def test_a_refusal_for_a_fault_in_a_partys_details_repeats_none_of_them(clock, b
     assert found_in([told]) == []
     assert len(refused.value.fields) == 3
     assert found_in(record.getMessage() for record in caplog.records) == []
-    assert found_in(value for _, _, value in database_text()) == []
+    assert found_in(value for _, _, value in every_value()) == []

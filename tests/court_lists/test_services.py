@@ -14,6 +14,7 @@ from court_lists.readers import ListFormatError
 from court_lists.services import change_apply, change_dismiss
 from notifications.models import Message
 from tests.factories import HearingFactory, london
+from tests.helpers import book
 
 from .conftest import (
     DROPPED_URN,
@@ -206,18 +207,8 @@ def test_each_applied_change_names_its_list_in_the_bookings_history(
     clock, brighton_applies, suite, officer, other_officer
 ):
     read_sample(brighton_applies, STANDARD)
-    moved = bookings_services.booking_create(
-        actor=None,
-        hearing=Hearing.objects.get(case_reference=MOVED_URN),
-        witness=officer,
-        suite=suite,
-    )
-    dropped = bookings_services.booking_create(
-        actor=None,
-        hearing=Hearing.objects.get(case_reference=DROPPED_URN),
-        witness=other_officer,
-        suite=suite,
-    )
+    moved = book(Hearing.objects.get(case_reference=MOVED_URN), officer, suite)
+    dropped = book(Hearing.objects.get(case_reference=DROPPED_URN), other_officer, suite)
 
     revised = read_sample(brighton_applies, REVISED)
 
@@ -246,12 +237,7 @@ def test_a_fault_half_way_through_applying_leaves_nothing_behind(
     clock, brighton_applies, suite, officer, other_officer, monkeypatch
 ):
     read_sample(brighton_applies, STANDARD)
-    booked = bookings_services.booking_create(
-        actor=None,
-        hearing=Hearing.objects.get(case_reference=MOVED_URN),
-        witness=officer,
-        suite=suite,
-    )
+    booked = book(Hearing.objects.get(case_reference=MOVED_URN), officer, suite)
     hearings, lists, messages = (
         listed(brighton_applies),
         CourtList.objects.count(),

@@ -4,9 +4,9 @@ without anyone typing anything (through the real twilio SDK to the fake Twilio).
 
 import pytest
 
-from bookings import services as bookings_services
 from bookings.models import BookingStatus, Hearing
 from notifications.models import Kind, Message
+from tests.helpers import book
 
 from .conftest import DROPPED_URN, MOVED_URN, REVISED, STANDARD, read_sample
 
@@ -34,18 +34,8 @@ def test_a_revised_list_texts_the_moved_witness_and_stands_the_dropped_ones_down
     fake_twilio.configure(callbacks_enabled=False)
     with django_capture_on_commit_callbacks(execute=True):
         read_sample(brighton_applies, STANDARD)
-        moving = bookings_services.booking_create(
-            actor=None,
-            hearing=Hearing.objects.get(case_reference=MOVED_URN),
-            witness=officer,
-            suite=suite,
-        )
-        dropped = bookings_services.booking_create(
-            actor=None,
-            hearing=Hearing.objects.get(case_reference=DROPPED_URN),
-            witness=other_officer,
-            suite=suite,
-        )
+        moving = book(Hearing.objects.get(case_reference=MOVED_URN), officer, suite)
+        dropped = book(Hearing.objects.get(case_reference=DROPPED_URN), other_officer, suite)
     assert len(texts_to(fake_twilio, officer)) == len(texts_to(fake_twilio, other_officer)) == 1
 
     # when: the court's revised list arrives
@@ -68,22 +58,12 @@ def test_a_revised_list_texts_the_moved_witness_and_stands_the_dropped_ones_down
 
 
 def test_the_same_revised_list_again_texts_nobody(
-    clock,
-    brighton_applies,
-    suite,
-    other_officer,
-    fake_twilio,
-    django_capture_on_commit_callbacks,
+    clock, brighton_applies, suite, other_officer, fake_twilio, django_capture_on_commit_callbacks
 ):
     fake_twilio.configure(callbacks_enabled=False)
     with django_capture_on_commit_callbacks(execute=True):
         read_sample(brighton_applies, STANDARD)
-        bookings_services.booking_create(
-            actor=None,
-            hearing=Hearing.objects.get(case_reference=DROPPED_URN),
-            witness=other_officer,
-            suite=suite,
-        )
+        book(Hearing.objects.get(case_reference=DROPPED_URN), other_officer, suite)
         read_sample(brighton_applies, REVISED)
     sent = len(fake_twilio.messages())
 

@@ -1,4 +1,6 @@
-"""A fake Twilio on an ephemeral loopback port, and a stand-in for the app's webhook endpoints."""
+"""A fake Twilio on an ephemeral loopback port, a stand-in for the app's webhook endpoints, and
+what the police know of a booking that no text, page or invite may tell: a booking's private
+details and a confidential suite."""
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -7,10 +9,29 @@ from urllib.parse import parse_qs
 import pytest
 
 from notifications.fake_twilio import FakeTwilio
+from tests.factories import SuiteFactory
 
 ACCOUNT_SID = "AC" + "ab" * 16
 AUTH_TOKEN = "test-auth-token"
 MESSAGING_SERVICE_SID = "MG" + "cd" * 16
+
+#: A booking's details for the police alone: the interpreter it needs and a staff note that
+#: names the defendant.
+POLICE_ONLY = {"interpreter_language": "Polish", "notes": "Defendant John Smith; witness anxious."}
+
+
+@pytest.fixture
+def secret_suite(sussex):
+    """A confidential Sussex suite: "Sussex Witness Suite A" is all a witness may be told of it;
+    its address (12 Hidden Lane, Lewes BN7 9ZZ) and the way in are the police's."""
+    return SuiteFactory(
+        name="Sussex Witness Suite A",
+        force=sussex,
+        address="12 Hidden Lane\nLewes",
+        postcode="BN7 9ZZ",
+        location_confidential=True,
+        accessibility_notes="Ramp at the back of the Hidden Lane car park.",
+    )
 
 
 @pytest.fixture

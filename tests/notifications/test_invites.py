@@ -189,19 +189,12 @@ def test_the_suite_contact_gets_its_own_invite_for_the_same_event(
 
 
 def test_a_confidential_suite_is_named_in_invites_but_its_address_is_nowhere(
-    clock, sussex, hearing, officer, mailoutbox, sent
+    clock, hearing, officer, secret_suite, mailoutbox, sent
 ):
-    secret = SuiteFactory(
-        name="Sussex Witness Suite A",
-        force=sussex,
-        address="12 Hidden Lane\nLewes",
-        postcode="BN7 9ZZ",
-        location_confidential=True,
-        contact_email=SUITE_CONTACT,
-        accessibility_notes="Ramp at the back of Hidden Lane car park",
-    )
+    secret_suite.contact_email = SUITE_CONTACT
+    secret_suite.save()
 
-    sent(booking_create, hearing=hearing, witness=officer, suite=secret)
+    sent(booking_create, hearing=hearing, witness=officer, suite=secret_suite)
 
     for address in (officer.email, SUITE_CONTACT):
         [email] = emails_to(mailoutbox, address)

@@ -14,6 +14,8 @@ from notifications.models import Channel, Kind, Message, WitnessLink
 from tests.factories import SuiteFactory
 from tests.helpers import assert_stood_down
 
+from .conftest import POLICE_ONLY
+
 CONTACT = "01632 960123"
 ADDRESS = "John Street\nBrighton"
 POSTCODE = "BN2 0LA"
@@ -51,9 +53,8 @@ def make_booking(clock, sussex, hearing, officer):
             hearing=hearing,
             witness=officer,
             suite=suite,
-            interpreter_language="Polish",
             needs_intermediary=True,
-            notes="Defendant John Smith; witness anxious.",
+            **POLICE_ONLY,
         )
 
     return make

@@ -13,7 +13,8 @@ from bookings.models import AttentionKind, BookingEvent
 from bookings.services import booking_cancel, booking_create
 from notifications.links import witness_link_issue
 from notifications.models import Channel, Kind, Message
-from tests.factories import SuiteFactory
+
+from .conftest import POLICE_ONLY
 
 LINK_PATTERN = re.compile(r"http://testserver(/w/[A-Za-z0-9_-]{22}/)")
 
@@ -22,14 +23,7 @@ LINK_PATTERN = re.compile(r"http://testserver(/w/[A-Za-z0-9_-]{22}/)")
 def booking(clock, hearing, officer, suite):
     suite.accessibility_notes = "Step-free entrance from the rear car park."
     suite.save()
-    return booking_create(
-        actor=None,
-        hearing=hearing,
-        witness=officer,
-        suite=suite,
-        interpreter_language="Polish",
-        notes="Defendant John Smith; witness anxious.",
-    )
+    return booking_create(actor=None, hearing=hearing, witness=officer, suite=suite, **POLICE_ONLY)
 
 
 def link_path(booking) -> str:
@@ -53,12 +47,7 @@ def test_the_link_in_the_sms_opens_a_page_saying_when_and_where_to_go(
     suite.save()
     with django_capture_on_commit_callbacks(execute=True):
         booking = booking_create(
-            actor=None,
-            hearing=hearing,
-            witness=officer,
-            suite=suite,
-            interpreter_language="Polish",
-            notes="Defendant John Smith; witness anxious.",
+            actor=None, hearing=hearing, witness=officer, suite=suite, **POLICE_ONLY
         )
     [sms] = fake_twilio.messages()
     [path] = LINK_PATTERN.findall(sms["body"])
@@ -88,17 +77,9 @@ def test_the_link_in_the_sms_opens_a_page_saying_when_and_where_to_go(
 
 
 def test_a_confidential_suites_page_gives_no_address_and_says_they_will_be_told(
-    clock, sussex, hearing, officer, client
+    clock, hearing, officer, secret_suite, client
 ):
-    secret = SuiteFactory(
-        name="Sussex Witness Suite A",
-        force=sussex,
-        address="12 Hidden Lane\nLewes",
-        postcode="BN7 9ZZ",
-        location_confidential=True,
-        accessibility_notes="Ramp at the back of the Hidden Lane car park.",
-    )
-    booking = booking_create(actor=None, hearing=hearing, witness=officer, suite=secret)
+    booking = booking_create(actor=None, hearing=hearing, witness=officer, suite=secret_suite)
 
     response = client.get(link_path(booking))
 

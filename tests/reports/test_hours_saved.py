@@ -4,7 +4,6 @@ sources, and the same numbers in JSON, CSV and the Monday email."""
 import csv
 import io
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -13,18 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings import services
 from bookings.models import Booking, BookingStatus, Outcome, WitnessType
-from reports.models import Assumption, AssumptionKey, ReportRecipient
+from reports.models import AssumptionKey, ReportRecipient
 from reports.tasks import send_weekly_summaries
-from tests.factories import (
-    CourtFactory,
-    ForceFactory,
-    HearingFactory,
-    SuiteFactory,
-    UserFactory,
-    WitnessFactory,
-    london,
-)
-from tests.helpers import attend
+from tests.factories import ForceFactory, HearingFactory, SuiteFactory, WitnessFactory, london
+from tests.helpers import attend, attend_many
 
 pytestmark = pytest.mark.django_db
 
@@ -171,17 +162,7 @@ def test_csv_and_json_agree(api, week):
     assert any("PQ 216460" in cell for line in lines for cell in line)
 
 
-def test_a_force_can_use_its_own_figures(api, week, sussex):
-    Assumption.objects.create(
-        key=AssumptionKey.COST_PER_HOUR,
-        force=sussex,
-        value=Decimal("45.00"),
-        unit="GBP per hour",
-        year=2026,
-        kind="setting",
-        source="Sussex Police finance, 2026",
-    )
-
+def test_a_force_can_use_its_own_figures(api, week, sussex_cost):
     totals = api.get(URL, {"from": "2027-03-01", "to": "2027-03-31"}).json()["totals"]
 
     assert totals["value_gbp"]["central"] == 427.50  # 9.5 hours × £45
@@ -199,17 +180,7 @@ def test_the_report_costs_the_same_queries_however_many_bookings(api, week, suss
         return len(captured)
 
     before = queries()
-    hearing = HearingFactory(
-        court=court, starts_at=london(2027, 3, 3, 10), ends_at=london(2027, 3, 3, 13)
-    )
-    for _ in range(10):
-        attend(
-            hearing,
-            WitnessFactory(force=sussex),
-            SuiteFactory(force=sussex),
-            arrive=london(2027, 3, 3, 9, 50),
-            release=london(2027, 3, 3, 11),
-        )
+    attend_many(court, sussex, 10)
     assert queries() == before <= 6
 
 
@@ -228,12 +199,11 @@ def test_a_bad_period_is_a_400_naming_the_field(api, params, field):
     assert field in response.json()["fields"]
 
 
-def test_a_court_user_sees_only_their_courts_bookings(api_as, week, court):
-    other_court = CourtFactory()
-    court_user = UserFactory(role="court_user", force=None, court=other_court)
-
+def test_a_court_user_sees_only_their_courts_bookings(api_as, week, other_court_user):
     totals = (
-        api_as(court_user).get(URL, {"from": "2027-03-01", "to": "2027-03-31"}).json()["totals"]
+        api_as(other_court_user)
+        .get(URL, {"from": "2027-03-01", "to": "2027-03-31"})
+        .json()["totals"]
     )
 
     assert totals["bookings_counted"] == 0

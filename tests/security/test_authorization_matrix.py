@@ -201,6 +201,14 @@ GET    /hearings/{hearing}/vacate/                       302  200   200|409  200
 POST   /hearings/{hearing}/vacate/                       302  200   200|409  200|409  403      200|404  200|404  empty
 GET    /hearings/{hearing}/relist/                       302  200   200|409  200|409  403      200|404  200|404
 POST   /hearings/{hearing}/relist/                       302  200   200|409  200|409  403      200|404  200|404  empty
+GET    /court-lists/                                     302  200   200      200      403      302      302
+GET    /court-lists/{court}/                             302  200   200      200      403      200|404  200|404
+GET    /court-lists/{court}/settings/                    302  200   403      403      403      403|404  403|404
+POST   /court-lists/{court}/settings/                    302  200   403      403      403      403|404  403|404  empty
+GET    /court-lists/{court}/changes/                     302  200   200      200      403      200|404  200|404
+GET    /court-lists/{court}/changes/{list_change}/apply/  302  200  200|409  200|409  403      200|404  200|404
+POST   /court-lists/{court}/changes/{list_change}/apply/  302  302  302|409  302|409  403      302|404  302|404  empty
+POST   /court-lists/{court}/changes/{list_change}/dismiss/  302  302  302|409  302|409  403    302|404  302|404  empty
 GET    /witnesses/                                       302  200   200      200      404      404      404
 GET    /witnesses/{witness}/                             302  200   200|404  200|404  404      404      404
 GET    /calendar-feeds/                                  302  200   200      200      200      200      200

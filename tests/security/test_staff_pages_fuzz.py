@@ -47,8 +47,9 @@ PK_OBJECT = {
     "hearings": "hearing",
     "witnesses": "witness",
     "calendar-feeds": "feed_token",
+    "court-lists": "court",
 }
-OTHER_KEYWORDS = {"flag_pk": "flag", "closure_pk": "closure"}
+OTHER_KEYWORDS = {"flag_pk": "flag", "closure_pk": "closure", "change_pk": "list_change"}
 #: Values that have broken pages before, or sit at the edge of what a field holds.
 EDGES = [
     "",

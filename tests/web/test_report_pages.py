@@ -12,15 +12,8 @@ from bookings import services
 from bookings.models import Outcome, WitnessType
 from bookings.selectors import booking_list
 from reports.selectors import Period, hours_saved
-from tests.factories import (
-    CourtFactory,
-    HearingFactory,
-    SuiteFactory,
-    UserFactory,
-    WitnessFactory,
-    london,
-)
-from tests.helpers import attend, signed_in, text
+from tests.factories import HearingFactory, SuiteFactory, WitnessFactory, london
+from tests.helpers import attend, attend_many, signed_in, text
 
 pytestmark = pytest.mark.django_db
 
@@ -113,22 +106,8 @@ def test_every_assumption_is_shown_with_its_value_kind_year_and_source(clock, ma
 
 
 def test_a_forces_own_cost_is_used_for_its_schedulers_and_named_for_others(
-    clock, march, scheduler, admin_user, sussex
+    clock, march, scheduler, admin_user, sussex_cost
 ):
-    from decimal import Decimal
-
-    from reports.models import Assumption, AssumptionKey
-
-    Assumption.objects.create(
-        key=AssumptionKey.COST_PER_HOUR,
-        force=sussex,
-        value=Decimal("45.00"),
-        unit="GBP per hour",
-        year=2026,
-        kind="setting",
-        source="Sussex Police finance, 2026",
-    )
-
     own = text(signed_in(scheduler).get(PAGE, MARCH))
     everyone = text(signed_in(admin_user).get(PAGE, MARCH))
 
@@ -289,10 +268,8 @@ def test_the_default_is_this_month_and_the_two_before(clock, march, scheduler):
     assert "January 2027 0 0 0 to 0" in page
 
 
-def test_a_court_user_sees_only_their_courts_bookings(clock, march):
-    other = UserFactory(role="court_user", force=None, court=CourtFactory())
-
-    page = text(signed_in(other).get(PAGE, MARCH))
+def test_a_court_user_sees_only_their_courts_bookings(clock, march, other_court_user):
+    page = text(signed_in(other_court_user).get(PAGE, MARCH))
 
     assert "No police officer attended a suite from 1 March 2027 to 31 March 2027" in page
     assert "Officers counted" not in page
@@ -311,17 +288,7 @@ def test_the_report_costs_the_same_queries_however_many_bookings(
         return len(captured)
 
     before = queries()
-    hearing = HearingFactory(
-        court=court, starts_at=london(2027, 3, 3, 10), ends_at=london(2027, 3, 3, 13)
-    )
-    for _ in range(8):
-        attend(
-            hearing,
-            WitnessFactory(force=sussex),
-            SuiteFactory(force=sussex),
-            arrive=london(2027, 3, 3, 9, 50),
-            release=london(2027, 3, 3, 11),
-        )
+    attend_many(court, sussex, 8)
 
     assert queries() == before
     assert "Officers counted 10" in text(client.get(PAGE, params))

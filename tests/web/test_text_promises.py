@@ -2,9 +2,6 @@
 is on the opt-out ledger (kept by number, not by witness), so a witness with that number is
 not promised one even while their own record has not caught up."""
 
-import html
-import re
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -12,21 +9,11 @@ from django.utils import timezone
 from bookings import services
 from bookings.models import Booking
 from notifications.models import SmsOptOut
+from tests.helpers import move_form, text
 
 pytestmark = pytest.mark.django_db
 
 PROMISE = "The witness will get a text"
-
-
-def text_of(response) -> str:
-    page = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"\s+", " ", html.unescape(page))
-
-
-@pytest.fixture
-def browser(client, scheduler):
-    client.force_login(scheduler)
-    return client
 
 
 @pytest.fixture
@@ -47,10 +34,10 @@ def test_booking_a_witness_whose_number_is_on_the_ledger_promises_no_text(
         reverse("web:book-confirm"), {**choice, "live_link_basis": "cja_2003_s51"}
     )
 
-    assert "they will not get a text" in text_of(confirm)
-    assert PROMISE not in text_of(confirm)
+    assert "they will not get a text" in text(confirm)
+    assert PROMISE not in text(confirm)
     made = Booking.objects.get()
-    page = text_of(browser.get(response.url))
+    page = text(browser.get(response.url))
     assert f"Booking {made.reference} made. We hold no number we can text" in page
     assert f"Booking {made.reference} made. {PROMISE}" not in page
 
@@ -62,29 +49,21 @@ def test_moving_or_cancelling_their_booking_promises_no_text(
         actor=scheduler, hearing=hearing, witness=stopped, suite=suite
     )
 
-    booking_page = text_of(browser.get(reverse("web:booking", args=[booking.pk])))
+    booking_page = text(browser.get(reverse("web:booking", args=[booking.pk])))
     assert "Cancel the booking" in booking_page
     assert PROMISE not in booking_page  # the cancel form promises no stand-down text
 
     moved = browser.post(
         reverse("web:booking-reschedule", args=[booking.pk]),
-        {
-            "reschedule-version": booking.version,
-            "reschedule-date_day": "24",
-            "reschedule-date_month": "3",
-            "reschedule-date_year": "2027",
-            "reschedule-start_time": "14:00",
-            "reschedule-end_time": "15:30",
-            "reschedule-suite": suite.pk,
-        },
+        move_form(booking, suite, "14:00", "15:30"),
     )
-    moved_page = text_of(browser.get(moved.url))
+    moved_page = text(browser.get(moved.url))
     booking.refresh_from_db()
     cancelled = browser.post(
         reverse("web:booking-cancel", args=[booking.pk]),
         {"cancel-version": booking.version, "cancel-reason": "Defendant pleaded guilty"},
     )
-    cancelled_page = text_of(browser.get(cancelled.url))
+    cancelled_page = text(browser.get(cancelled.url))
 
     moved_to = f"Booking {booking.reference} moved to Wednesday 24 March 2027, 14:00 to 15:30"
     assert f"{moved_to} at {suite.name}." in moved_page

@@ -108,10 +108,11 @@ def court_list_index(request):
         ),
     )
     page = Paginator(courts, COURTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [{"court": court, "policy": policy_words(court)} for court in page.object_list]
     return render(
         request,
         "web/court_lists.html",
-        {"page": page, "may_administer": may(user, "administer")},
+        {"page": page, "rows": rows, "may_administer": may(user, "administer")},
     )
 
 

@@ -12,6 +12,7 @@ from html import unescape
 import time_machine
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from bookings import services
 from bookings.models import Booking, Outcome
@@ -38,6 +39,14 @@ def text(response) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
+def queries_for(client, url: str) -> int:
+    """How many database queries `client`'s GET of `url` costs (it must answer 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
 def move_form(booking, suite, start: str, end: str) -> dict:
     """The booking page's form that moves `booking` to `suite` from `start` to `end` ("14:00")
     on Wednesday 24 March 2027."""
@@ -58,6 +67,18 @@ def move_form(booking, suite, start: str, end: str) -> dict:
 def at(hour: int, minute: int = 0, day: int = 24) -> str:
     """A London wall-clock time in March 2027 (GMT), as the API wants it: with its offset."""
     return london(2027, 3, day, hour, minute).isoformat()
+
+
+def post_booking(api, payload: dict, **overrides):
+    """POST /api/v1/bookings/ as `api`: `payload` (`booking_payload`) with `overrides`, as JSON."""
+    return api.post("/api/v1/bookings/", {**payload, **overrides}, format="json")
+
+
+def book_through_api(api, **body) -> Booking:
+    """A booking made by POSTing `body` as `api` (it must be a 201), as the database has it."""
+    response = post_booking(api, body)
+    assert response.status_code == 201, response.content
+    return Booking.objects.get(pk=response.json()["id"])
 
 
 def instant(value: str) -> datetime:

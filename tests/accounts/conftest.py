@@ -1,19 +1,36 @@
-"""Helpers for the sign-in tests: API sign-ins, and the codes a person's authenticator app would
-show them."""
+"""Helpers for the sign-in and audit tests: API sign-ins, the codes a person's authenticator app
+would show them, and the audit log's entries about an object."""
 
 import time
 from base64 import b32decode
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from accounts.models import AuditEntry
 from accounts.two_factor import two_factor_enrol
 
 TOKEN = "/api/v1/auth/token/"
 ME = "/api/v1/me/"
 PASSWORD = "correct-horse-battery"  # what UserFactory sets
+#: A request from another desk: its address and browser, as the audit log should keep them.
+FROM_THE_LIST_OFFICE = {
+    "REMOTE_ADDR": "203.0.113.9",
+    "HTTP_USER_AGENT": "Mozilla/5.0 (List office)",
+}
+
+
+def entries_about(model, pk, *actions) -> list[AuditEntry]:
+    """The audit log's entries about one object (of `actions` only, if given), oldest first."""
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=pk
+    )
+    if actions:
+        entries = entries.filter(action__in=actions)
+    return list(entries.order_by("timestamp", "id"))
 
 
 def api_sign_in(username: str, password: str = PASSWORD, *, otp: str | None = None, **meta):

@@ -216,13 +216,6 @@ def test_a_closure_of_a_suite_that_does_not_exist_is_a_404(api_as, admin_user):
 # --- Actions on a booking ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def booking(api, clock, booking_payload):
-    response = api.post(BOOKINGS, booking_payload, format="json")
-    assert response.status_code == 201, response.content
-    return Booking.objects.get(pk=response.json()["id"])
-
-
 @pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": None}])
 def test_cancelling_without_a_reason_is_a_400_on_reason(api, booking, body):
     # when

@@ -14,7 +14,7 @@ from evidence_suites.models import Closure
 from tests.factories import london
 from tests.helpers import signed_in
 from tests.web.test_hearing_pages import relist_form
-from tests.web.test_suite_pages import closure_form
+from tests.web.test_suite_closure_pages import closure_form
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 -- `world` is the matrix's fixture, imported by name, then asked for by tests.
 """No input gives a 500 on the staff pages: Hypothesis sends every staff page random query strings
 (GET) and random form bodies (POST), signed in as each role, and no answer may be a 5xx.
 
@@ -28,7 +27,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.security.test_authorization_matrix import ROLES, world  # noqa: F401 (a fixture)
+from tests.security.matrix_rows import ROLES
 from web.urls import urlpatterns
 
 EXAMPLES = int(os.environ.get("STAFF_FUZZ_EXAMPLES", "8"))

@@ -1,21 +1,18 @@
 """The suite pages: every member of staff sees the suites and a suite's week; the force's suite
-managers keep the opening hours and closures, and nobody else can."""
+managers keep the opening hours, and nobody else can. Closures: test_suite_closure_pages.py."""
 
 import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from bookings import services as booking_services
-from bookings.models import AttentionKind, BookingStatus
 from evidence_suites.models import Closure, OpeningHours
 from evidence_suites.services import closure_create
 from tests.factories import HearingFactory, SuiteFactory, UserFactory, WitnessFactory, london
-from tests.helpers import signed_in, text
+from tests.helpers import book, queries_for, signed_in, text
 
 pytestmark = pytest.mark.django_db
 
@@ -211,133 +208,12 @@ def test_an_admin_may_change_any_forces_suite(clock, kent, admin_user):
     assert [day for day, _, _ in hours(kent_suite)] == [0, 1, 2, 3]
 
 
-# --- Closures ---------------------------------------------------------------------------------
-
-
-def closure_form(
-    start=("1", "4", "2027", "09:00"),
-    end=("1", "4", "2027", "17:00"),
-    reason="Screen being replaced",
-):
-    return {
-        "starts_on_day": start[0],
-        "starts_on_month": start[1],
-        "starts_on_year": start[2],
-        "starts_at_time": start[3],
-        "ends_on_day": end[0],
-        "ends_on_month": end[1],
-        "ends_on_year": end[2],
-        "ends_at_time": end[3],
-        "reason": reason,
-    }
-
-
-def test_a_suite_manager_adds_and_removes_a_closure(clock, suite, suite_manager):
-    client = signed_in(suite_manager)
-
-    added = client.post(f"/suites/{suite.pk}/closures/", closure_form(), follow=True)
-
-    closure = Closure.objects.get(suite=suite)
-    # 1 April 2027 is in BST: 09:00 in London is 08:00 UTC.
-    assert closure.starts_at == london(2027, 4, 1, 9)
-    assert closure.ends_at == london(2027, 4, 1, 17)
-    assert closure.reason == "Screen being replaced"
-    page = text(added)
-    assert "is closed from 1 April 2027 09:00 to 1 April 2027 17:00" in page
-    assert "Screen being replaced" in page
-
-    confirm = client.get(f"/suites/{suite.pk}/closures/{closure.pk}/remove/")
-    assert confirm.status_code == 200
-    assert "Remove this closure?" in text(confirm)
-    assert Closure.objects.filter(pk=closure.pk).exists()
-
-    removed = client.post(f"/suites/{suite.pk}/closures/{closure.pk}/remove/", follow=True)
-
-    assert not Closure.objects.filter(pk=closure.pk).exists()
-    assert "Closure removed" in text(removed)
-
-
-def test_a_closure_over_a_booking_puts_it_on_the_attention_list(
-    clock, suite, hearing, officer, suite_manager
-):
-    booking = _book(suite, hearing, officer)
-
-    response = signed_in(suite_manager).post(
-        f"/suites/{suite.pk}/closures/",
-        closure_form(start=("24", "3", "2027", "08:30"), end=("24", "3", "2027", "17:30")),
-        follow=True,
-    )
-
-    page = text(response)
-    assert "1 booking in that time is on the attention list to be moved." in page
-    assert "1 booking to move" in page
-    booking.refresh_from_db()
-    assert booking.status == BookingStatus.CONFIRMED
-    assert booking.flags.filter(kind=AttentionKind.SUITE_CLOSED, resolved_at=None).exists()
-
-
-def test_an_overlapping_closure_is_refused_with_the_error_summary(clock, suite, suite_manager):
-    closure_create(
-        suite=suite,
-        starts_at=london(2027, 4, 1, 12),
-        ends_at=london(2027, 4, 2, 12),
-        reason="Decorating",
-    )
-
-    response = signed_in(suite_manager).post(f"/suites/{suite.pk}/closures/", closure_form())
-
-    assert response.status_code == 200
-    page = text(response)
-    assert "There is a problem" in page
-    assert "overlaps another closure" in page
-    assert Closure.objects.filter(suite=suite).count() == 1
-
-
-def test_a_closure_form_says_what_is_missing(clock, suite, suite_manager):
-    response = signed_in(suite_manager).post(
-        f"/suites/{suite.pk}/closures/",
-        closure_form(start=("31", "2", "2027", "09:00"), end=("1", "", "2027", "25:00"), reason=""),
-    )
-    page = text(response)
-    assert "The date the closure starts must be a real date" in page
-    assert "The date the closure ends must include a month" in page
-    assert "Enter the time the closure ends, like 17:30" in page
-    assert "Enter why the suite is closed" in page
-    assert 'href="#id_starts_on_day"' in response.content.decode()
-    assert Closure.objects.count() == 0
-
-
-def test_a_closure_must_end_after_it_starts(clock, suite, suite_manager):
-    response = signed_in(suite_manager).post(
-        f"/suites/{suite.pk}/closures/",
-        closure_form(end=("1", "4", "2027", "08:00")),
-    )
-    assert "The closure must end after it starts" in text(response)
-    assert Closure.objects.count() == 0
-
-
-def test_another_forces_manager_cannot_remove_a_closure(clock, suite, kent):
-    closure = closure_create(
-        suite=suite, starts_at=london(2027, 4, 1, 9), ends_at=london(2027, 4, 1, 17), reason="Kit"
-    )
-    kent_manager = UserFactory(username="kent.suites", role=Role.SUITE_MANAGER, force=kent)
-    response = signed_in(kent_manager).post(f"/suites/{suite.pk}/closures/{closure.pk}/remove/")
-    assert response.status_code == 403
-    assert Closure.objects.filter(pk=closure.pk).exists()
-
-
 # --- The week view ----------------------------------------------------------------------------
-
-
-def _book(suite, hearing, witness, **window):
-    return booking_services.booking_create(
-        actor=None, hearing=hearing, witness=witness, suite=suite, **window
-    )
 
 
 def test_the_week_shows_a_booking_on_its_day_and_time(clock, suite, court, officer, scheduler):
     hearing = HearingFactory(court=court)  # Wednesday 24 March 2027, 10:00–13:00 GMT
-    booking = _book(suite, hearing, officer)
+    booking = book(hearing, officer, suite)
     closure_create(
         suite=suite,
         starts_at=london(2027, 3, 25, 13),
@@ -366,7 +242,7 @@ def test_the_week_after_the_clocks_go_forward_shows_london_times(
     hearing = HearingFactory(
         court=court, starts_at=london(2027, 3, 31, 10), ends_at=london(2027, 3, 31, 13)
     )
-    booking = _book(suite, hearing, officer)
+    booking = book(hearing, officer, suite)
 
     response = signed_in(scheduler).get(f"/suites/{suite.pk}/?week=2027-03-31")
 
@@ -380,12 +256,15 @@ def test_the_week_after_the_clocks_go_forward_shows_london_times(
 def test_another_forces_booking_shows_as_busy_without_its_details(
     clock, suite, hearing, kent_witness, scheduler
 ):
-    booking = _book(suite, hearing, kent_witness)
+    booking = book(hearing, kent_witness, suite)
 
     wednesday = week_row(signed_in(scheduler).get(f"/suites/{suite.pk}/"), "2027-03-24")
 
     assert "10:00 to 13:00 Booked by another team" in wednesday
     assert booking.reference not in wednesday
+
+
+# --- Bounded queries ------------------------------------------------------------------------
 
 
 def _fill_week(suite, court, force, count):
@@ -395,20 +274,13 @@ def _fill_week(suite, court, force, count):
         on = london(2027, 3, day, 10) if day <= 31 else london(2027, 4, day - 31, 10)
         hearing = HearingFactory(court=court, starts_at=on, ends_at=on.replace(hour=16))
         starts = on.replace(hour=8, minute=45) + timedelta(hours=slot)
-        _book(
-            suite,
+        book(
             hearing,
             WitnessFactory(force=force),
+            suite,
             starts_at=starts,
             ends_at=starts + timedelta(minutes=30),
         )
-
-
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def test_a_suites_week_costs_the_same_queries_for_3_bookings_as_for_30(
@@ -417,7 +289,7 @@ def test_a_suites_week_costs_the_same_queries_for_3_bookings_as_for_30(
     client = signed_in(scheduler)
     url = f"/suites/{suite.pk}/?week=2027-03-29"
     _fill_week(suite, court, sussex, 3)
-    few = _queries(client, url)
+    few = queries_for(client, url)
 
     Closure.objects.all().delete()
     for booking in suite.bookings.all():
@@ -435,7 +307,7 @@ def test_the_suites_list_costs_the_same_queries_for_3_suites_as_for_30(
 ):
     client = signed_in(scheduler)
     SuiteFactory.create_batch(3, force=sussex)
-    few = _queries(client, "/suites/")
+    few = queries_for(client, "/suites/")
 
     SuiteFactory.create_batch(27, force=sussex)
     with django_assert_max_num_queries(few):
@@ -443,21 +315,3 @@ def test_the_suites_list_costs_the_same_queries_for_3_suites_as_for_30(
 
     assert len(re.findall(r'href="/suites/\d+/"', response.content.decode())) == 30
     assert few <= 6
-
-
-def test_the_closures_page_costs_the_same_queries_for_3_closures_as_for_30(
-    clock, suite, suite_manager, django_assert_max_num_queries
-):
-    client = signed_in(suite_manager)
-
-    def close(days):
-        for day in days:
-            on = london(2027, 4, 1, 9) + timedelta(days=day)
-            closure_create(suite=suite, starts_at=on, ends_at=on + timedelta(hours=2), reason="Kit")
-
-    close(range(3))
-    few = _queries(client, f"/suites/{suite.pk}/closures/")
-    close(range(3, 30))
-    with django_assert_max_num_queries(few):
-        response = client.get(f"/suites/{suite.pk}/closures/")
-    assert text(response).count("Remove closure from") == 30

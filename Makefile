@@ -8,10 +8,14 @@ PYTEST_ARGS ?=
 
 .PHONY: run test lint migrations-check schema install browser fuzz bench soak
 
+# The demo's court lists: the watched folder beat sweeps, and where seed_demo leaves the revised
+# list that beat moves into it a few minutes after seeding (README, "Court lists").
+DEMO_ENV := COURT_LISTS_INBOX=var/court-lists/inbox DEMO_COURT_LISTS_PENDING=var/court-lists/demo-pending
+
 run: install
 	$(MANAGE) migrate
-	$(MANAGE) seed_demo
-	COURT_LISTS_INBOX=var/court-lists/inbox $(RUN) honcho -f Procfile.dev start
+	$(DEMO_ENV) $(MANAGE) seed_demo
+	$(DEMO_ENV) $(RUN) honcho -f Procfile.dev start
 
 test: install browser
 	$(RUN) pytest $(PYTEST_ARGS)

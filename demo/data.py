@@ -227,6 +227,8 @@ class CourtRow:
     contact_email: str
     contact_phone: str
     urn_prefix: str  # the police force area's two digits in a URN
+    cath_location_id: str  # the number CaTH publishes the court's daily lists under
+    list_changes: str = "propose"  # what a list's changes do: wait for staff, or "apply"
 
 
 COURTS = [
@@ -241,6 +243,8 @@ COURTS = [
         contact_email="brighton.mc@justice.example",
         contact_phone="01632 960112",
         urn_prefix="47",
+        cath_location_id="1823",
+        list_changes="apply",
     ),
     CourtRow(
         code="worthing-mc",
@@ -253,6 +257,7 @@ COURTS = [
         contact_email="worthing.mc@justice.example",
         contact_phone="01632 960113",
         urn_prefix="47",
+        cath_location_id="1847",
     ),
     CourtRow(
         code="crawley-mc",
@@ -265,6 +270,7 @@ COURTS = [
         contact_email="crawley.mc@justice.example",
         contact_phone="01632 960114",
         urn_prefix="47",
+        cath_location_id="1812",
     ),
     CourtRow(
         code="hastings-mc",
@@ -277,6 +283,7 @@ COURTS = [
         contact_email="hastings.mc@justice.example",
         contact_phone="01632 960115",
         urn_prefix="47",
+        cath_location_id="1835",
     ),
     CourtRow(
         code="maidstone-mc",
@@ -289,6 +296,7 @@ COURTS = [
         contact_email="maidstone.mc@justice.example",
         contact_phone="01632 960116",
         urn_prefix="46",
+        cath_location_id="1290",
     ),
     CourtRow(
         code="staines-mc",
@@ -301,6 +309,7 @@ COURTS = [
         contact_email="staines.mc@justice.example",
         contact_phone="01632 960117",
         urn_prefix="45",
+        cath_location_id="1411",
     ),
 ]
 

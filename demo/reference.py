@@ -93,7 +93,10 @@ def seed_closure(suites: dict[str, Suite], days: list[date], today: date, create
         pass  # another closure is already there: that one will do
 
 
-def seed_courts(created: Counter) -> dict[str, Court]:
+def seed_courts(created: Counter, notes: list[str]) -> dict[str, Court]:
+    """The demo courts, each with the CaTH location id its lists are published under and its
+    policy for their changes. A court from an earlier demo that has no location id yet is given
+    its id and policy, as an admin would; one that has an id keeps it and its policy."""
     courts = {}
     for row in data.COURTS:
         court = Court.objects.filter(code=row.code).first()
@@ -102,8 +105,20 @@ def seed_courts(created: Counter) -> dict[str, Court]:
                 **_place(row),
                 contact_email=row.contact_email,
                 contact_phone=row.contact_phone,
+                cath_location_id=row.cath_location_id,
+                list_changes=row.list_changes,
             )
             created["courts"] += 1
+        elif not court.cath_location_id:
+            try:
+                court = services.court_update(
+                    court=court,
+                    cath_location_id=row.cath_location_id,
+                    list_changes=row.list_changes,
+                )
+                created["courts given a CaTH location id"] += 1
+            except DomainError as refusal:  # another court has the id (an admin gave it)
+                notes.append(f"{court.name} has no CaTH location id: {refusal.detail}")
         courts[row.code] = court
     return courts
 

@@ -78,3 +78,14 @@ CELERY_BEAT_SCHEDULE["sweep-court-list-inbox"] = {
     "task": "court_lists.tasks.sweep_court_list_inbox",
     "schedule": 60,
 }
+# `make run`'s demo only: the folder where seed_demo leaves a court's revised list, due a few
+# minutes after seeding, for beat to move into COURT_LISTS_INBOX when it is due
+# (demo/court_lists.py). Empty (the default): no list is left, and beat has no such task.
+DEMO_COURT_LISTS_PENDING = env.str("DEMO_COURT_LISTS_PENDING", default="")
+if DEMO_COURT_LISTS_PENDING and not os.path.isabs(DEMO_COURT_LISTS_PENDING):
+    DEMO_COURT_LISTS_PENDING = str(BASE_DIR / DEMO_COURT_LISTS_PENDING)
+if DEMO_COURT_LISTS_PENDING:
+    CELERY_BEAT_SCHEDULE["deliver-demo-court-lists"] = {
+        "task": "demo.tasks.deliver_demo_court_lists",
+        "schedule": 30,
+    }

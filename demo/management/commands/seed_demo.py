@@ -1,7 +1,7 @@
 """`python manage.py seed_demo`: a realistic, current demo data set (the rows in demo/data.py).
 
 Idempotent: everything is looked up by its natural key first (force, suite and court codes;
-a hearing's court, case reference and start; a witness's force and name), and witnesses are
+a hearing's court, case reference and London day; a witness's force and name), and witnesses are
 booked only onto the hearings a run lists itself (one already there keeps the bookings it has,
 even where a cancellation has made room since), so a second run creates nothing. Hearings
 span 3 working days ago to 10 working days ahead. Each day's list is drawn from a random
@@ -15,6 +15,11 @@ are progressed as they would have been on the day (checked in, then completed wi
 With time-machine installed (a dev dependency) each step is recorded at the time it happened, so
 booking histories read naturally; without it the history shows the seed's own time and the
 recorded arrival and release times are still those of the day.
+
+Then each demo court's published list for today and the days ahead is read, as HMCTS would push
+it, and a revised list of one court that proposes its changes waits for staff; with
+DEMO_COURT_LISTS_PENDING set (`make run`), the court that applies its changes gets a revised
+list a few minutes later, through beat and the watched folder (demo/court_lists.py).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import contextlib
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from functools import partial
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -33,9 +39,9 @@ from django.utils import timezone
 from accounts.audit import AuditedCommand
 from bookings import services
 from bookings.models import Booking, Hearing, HearingStatus, Outcome, WitnessType
-from core.clock import at_london
+from core.clock import at_london, local
 from core.errors import DomainError
-from demo import data, reference
+from demo import court_lists, data, reference
 from demo.planner import (
     DayPlanner,
     PlannedBooking,
@@ -63,8 +69,14 @@ def at_moment(moment: datetime | None):
 
 
 def get_or_create_hearing(plan: PlannedHearing, created: Counter) -> tuple[Hearing, bool]:
+    """The planned hearing, or the one listed for it already: a hearing is its court, case
+    reference and London day, so one the court's list has moved to a later sitting is found."""
+    day = local(plan.starts_at).date()
     hearing = Hearing.objects.filter(
-        court=plan.court, case_reference=plan.case_reference, starts_at=plan.starts_at
+        court=plan.court,
+        case_reference=plan.case_reference,
+        starts_at__gte=at_london(day, time(0)),
+        starts_at__lt=at_london(day + timedelta(days=1), time(0)),
     ).first()
     if hearing is not None:
         return hearing, False
@@ -235,7 +247,7 @@ class Command(AuditedCommand):
             forces = reference.seed_forces(created)
             suites = reference.seed_suites(forces, created)
             reference.seed_closure(suites, days, today, created)
-            courts = reference.seed_courts(created)
+            courts = reference.seed_courts(created, notes)
             witnesses = reference.seed_witnesses(forces, created)
             court_force = {row.code: forces[row.force] for row in data.COURTS}
             planner_for = partial(
@@ -244,15 +256,31 @@ class Command(AuditedCommand):
             demo_suites = {suite.pk: suite for suite in suites.values()}
             seed_schedule(days, planner_for, demo_suites, now, created, notes)
             reference.seed_users(created)
-        self._report(days, created, notes)
+            pending = settings.DEMO_COURT_LISTS_PENDING
+            revisions = court_lists.seed_court_lists(
+                courts, today, now, created, notes, pending=bool(pending)
+            )
+        arriving = []
+        if revisions:  # files, written once the lists they revise are committed
+            due = court_lists.pending_write(Path(pending), revisions, now=timezone.now())
+            arriving = [
+                f"A revised court list arrives at about {local(due):%H:%M} (beat): "
+                f"{court_lists.revision_words(revision)}; its witnesses are texted."
+                for revision in revisions
+            ]
+        self._report(days, created, notes, arriving)
 
-    def _report(self, days: list[date], created: Counter, notes: list[str]) -> None:
+    def _report(
+        self, days: list[date], created: Counter, notes: list[str], arriving: list[str]
+    ) -> None:
         write = self.stdout.write
         summary = ", ".join(f"{kind}: {count}" for kind, count in created.items())
         write(f"Demo data for {days[0]:%a %d %b} to {days[-1]:%a %d %b %Y}: ", ending="")
         write(f"new {summary}." if summary else "already loaded, nothing new.")
         for note in notes:
             write(self.style.WARNING(note))
+        for line in arriving:
+            write(line)
         width = max(len(row.username) for row in data.USERS)
         write("")
         write(self.style.SUCCESS(f"Demo sign-ins (password: {data.DEMO_PASSWORD}):"))

@@ -26,11 +26,16 @@ def is_opted_out(phone: str) -> bool:
     return phone in opted_out_numbers({phone})
 
 
+def said_stop(witness, phone: str) -> bool:
+    """Whether the witness's record, or the ledger for `phone`, says they replied STOP."""
+    return witness.sms_opt_out or is_opted_out(phone)
+
+
 def will_be_texted(witness) -> bool:
     """Whether texts about the witness's bookings go to them: they have a mobile number, and
     neither their record nor the ledger says that number replied STOP."""
     number = witness.sms_number
-    return bool(number) and not (witness.sms_opt_out or is_opted_out(number))
+    return bool(number) and not said_stop(witness, number)
 
 
 def opt_out_set(*, phone: str, opted_out: bool, keyword: str) -> None:

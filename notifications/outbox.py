@@ -28,7 +28,7 @@ from .models import (
     Message,
     Status,
 )
-from .opt_outs import OPTED_OUT, is_opted_out
+from .opt_outs import OPTED_OUT, said_stop
 from .schedule import reminder_times
 from .withdrawal import suppress, withdraw
 
@@ -96,10 +96,6 @@ def _planned(booking: Booking, news: dict[str, datetime]) -> list[Message]:
     return planned
 
 
-def _said_stop(witness: Witness, phone: str) -> bool:
-    return witness.sms_opt_out or is_opted_out(phone)
-
-
 def _held_back_for_stop(messages: list[Message]) -> None:
     """Texts to a number that said STOP are written "not sent", never handed to a worker."""
     for message in messages:
@@ -129,7 +125,7 @@ def _written(booking: Booking, planned: list[Message]) -> list[Message]:
     messages = [existing.get(key(message), message) for message in planned]
     texts_due = [m for m in messages if m.channel == Channel.SMS and m.status == Status.PENDING]
     # All of them to the witness's number: one look at the ledger.
-    if texts_due and _said_stop(booking.witness, texts_due[0].recipient):
+    if texts_due and said_stop(booking.witness, texts_due[0].recipient):
         _held_back_for_stop(texts_due)
         if earlier := [message.pk for message in texts_due if message.pk]:  # asked again
             suppress(Message.objects.filter(pk__in=earlier), OPTED_OUT)
@@ -276,7 +272,7 @@ def witness_contact_changed(*, witness: Witness, channels: set[str]) -> list[Mes
             planned.append(message)
     if not planned:
         return []
-    if addresses[Channel.SMS] and _said_stop(witness, addresses[Channel.SMS]):
+    if addresses[Channel.SMS] and said_stop(witness, addresses[Channel.SMS]):
         _held_back_for_stop([m for m in planned if m.channel == Channel.SMS])
     Message.objects.bulk_create(planned)
     _dispatch_after_commit(planned)

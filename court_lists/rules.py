@@ -9,7 +9,7 @@ import re
 from accounts.models import Role, User
 from accounts.permissions import is_admin, may
 from bookings import rules as booking_rules
-from bookings.models import Court, Hearing
+from bookings.models import Court, Hearing, ListChangesPolicy
 from core.errors import DomainError
 
 from .models import ChangeKind, ListChange, ListLanguage, Sensitivity
@@ -57,6 +57,19 @@ def change_decision_refusal(
             status_code=403,
         )
     return None
+
+
+def applies_at_once(*, court: Court, listed: int, kinds: list[str]) -> bool:
+    """Whether a list's changes are applied at once rather than proposed to staff.
+
+    The court's policy decides (`list_changes`), with one exception: a list that lists no
+    hearing at all (`listed` is 0) yet would vacate hearings the service has for that day is
+    held for staff whatever the policy. A court that does not sit publishes no list; an empty
+    one that would stand down a whole day's witnesses is more likely a fault at the source
+    than a day of vacated trials, and a person should say so before anyone is texted."""
+    if court.list_changes != ListChangesPolicy.APPLY:
+        return False
+    return listed > 0 or ChangeKind.MISSING not in kinds
 
 
 def sender_check(*, user: User, court: Court) -> None:

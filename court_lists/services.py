@@ -24,7 +24,6 @@ from bookings.models import (
     Hearing,
     HearingStatus,
     HistoryAction,
-    ListChangesPolicy,
 )
 from core.clock import at_london, local
 from core.errors import Conflict, DomainError
@@ -40,7 +39,7 @@ from .models import (
     ReadOutcome,
 )
 from .readers import ReadList, reader_for
-from .rules import change_decision_refusal, metadata_faults
+from .rules import applies_at_once, change_decision_refusal, metadata_faults
 
 logger = logging.getLogger(__name__)
 
@@ -136,11 +135,15 @@ def _court_list_record(
         changes = compare(
             day=content_date,
             hearings=_hearings_to_compare(court, content_date, content),
-            listings=content.listings,
+            listings=_still_to_hear(court, content_date, content),
         )
         if not changes:
             outcome = ReadOutcome.UNCHANGED
-        elif court.list_changes == ListChangesPolicy.APPLY:
+        elif applies_at_once(
+            court=court,
+            listed=len(content.listings),
+            kinds=[change.kind for change in changes],
+        ):
             outcome = ReadOutcome.APPLIED
         else:
             outcome = ReadOutcome.PROPOSED
@@ -274,6 +277,23 @@ def _hearings_to_compare(court: Court, day: date, content: ReadList) -> list[Kno
         .order_by("starts_at", "pk")
     )
     return [_known(h) for h in on_day] + [_known(h) for h in elsewhere]
+
+
+def _still_to_hear(court: Court, day: date, content: ReadList) -> tuple:
+    """The list's listings less those of hearings the service has as concluded that day: a
+    list revised in the afternoon still shows the morning's trials, which are over, and is no
+    reason to list them again."""
+    starts, ends = _day_bounds(day)
+    concluded = {
+        reference.strip().upper()
+        for reference in Hearing.objects.filter(
+            court=court,
+            status=HearingStatus.CONCLUDED,
+            starts_at__gte=starts,
+            starts_at__lt=ends,
+        ).values_list("case_reference", flat=True)
+    }
+    return tuple(row for row in content.listings if row.case_reference not in concluded)
 
 
 def _decidable(change: ListChange, actor: User | None) -> tuple[ListChange, CourtList]:

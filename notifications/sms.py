@@ -93,7 +93,7 @@ def accepted_record(taken: list[Taken]) -> None:
             **bodies,
         )
         BookingEvent.objects.bulk_create(
-            [message_event(message, HistoryAction.SMS_SENT) for message in messages]
+            [message_event(message, HistoryAction.SMS_QUEUED) for message in messages]
         )
     for message, provider_id, kept_body in taken:
         message.provider_id, message.body = provider_id, kept_body

@@ -306,3 +306,21 @@ def test_a_hearing_gone_from_its_day_is_not_moved_back_onto_a_day_already_past(
     assert court_list.changes.get(hearing=on_day).kind == "missing"
     on_day.refresh_from_db()
     assert on_day.status == HearingStatus.VACATED
+
+
+def test_a_trial_already_over_is_not_listed_again_by_the_afternoons_revised_list(
+    clock, brighton_applies
+):
+    read_sample(brighton_applies, STANDARD)
+    # given: the morning's first trial has concluded by the time the revision arrives
+    over = Hearing.objects.get(case_reference="47BR0412326")
+    Hearing.objects.filter(pk=over.pk).update(status=HearingStatus.CONCLUDED)
+
+    revised = read_sample(brighton_applies, REVISED)
+
+    # then: the revision moves and drops what it did before, and adds nothing for the trial
+    assert {(c.kind, c.case_reference) for c in revised.changes.all()} == {
+        ("moved", MOVED_URN),
+        ("missing", DROPPED_URN),
+    }
+    assert Hearing.objects.filter(case_reference="47BR0412326").count() == 1

@@ -5,6 +5,7 @@ without anyone typing anything (through the real twilio SDK to the fake Twilio).
 import pytest
 
 from bookings.models import BookingStatus, Hearing
+from court_lists import samples
 from notifications.models import Kind, Message
 from tests.helpers import book
 
@@ -73,3 +74,35 @@ def test_the_same_revised_list_again_texts_nobody(
 
     assert (again.outcome, older.outcome) == ("unchanged", "superseded")
     assert len(fake_twilio.messages()) == sent
+
+
+def empty(document):
+    """The same list with every sitting taken out: a list of no hearings at all."""
+    for court_list in document["courtLists"]:
+        for room in court_list["courtHouse"]["courtRoom"]:
+            for session in room["session"]:
+                session["sittings"] = []
+    return document
+
+
+def test_an_empty_list_that_would_stand_down_the_whole_day_waits_for_staff_and_texts_nobody(
+    clock, brighton_applies, suite, other_officer, fake_twilio, django_capture_on_commit_callbacks
+):
+    fake_twilio.configure(callbacks_enabled=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        read_sample(brighton_applies, STANDARD)
+        booking = book(Hearing.objects.get(case_reference=DROPPED_URN), other_officer, suite)
+    sent = len(fake_twilio.messages())
+    revised = samples.document(REVISED)
+
+    # when: a revision of the day arrives that lists nothing at all
+    with django_capture_on_commit_callbacks(execute=True):
+        held = read_sample(brighton_applies, REVISED, document=empty(revised))
+
+    # then: even though the court applies changes at once, these wait for a person
+    assert held.outcome == "proposed"
+    assert {change.kind for change in held.changes.all()} == {"missing"}
+    assert {change.state for change in held.changes.all()} == {"proposed"}
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert len(fake_twilio.messages()) == sent  # nobody was stood down

@@ -104,7 +104,7 @@ def test_a_confirmed_booking_is_texted_through_twilio(
     message = Message.objects.get(booking=booking, kind=Kind.CONFIRMATION, channel=Channel.SMS)
     assert message.provider_id == texts[0]["sid"]
     assert message.status in {Status.QUEUED, Status.SENT, Status.DELIVERED}
-    assert booking.events.filter(action="sms_sent").exists()
+    assert booking.events.filter(action="sms_queued").exists()
 
 
 def test_a_busy_or_broken_provider_is_retried_with_backoff_until_it_takes_the_text(

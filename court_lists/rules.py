@@ -63,13 +63,13 @@ def applies_at_once(*, court: Court, listed: int, kinds: list[str]) -> bool:
     """Whether a list's changes are applied at once rather than proposed to staff.
 
     The court's policy decides (`list_changes`), with one exception: a list that lists no
-    hearing at all (`listed` is 0) yet would vacate hearings the service has for that day is
-    held for staff whatever the policy. A court that does not sit publishes no list; an empty
-    one that would stand down a whole day's witnesses is more likely a fault at the source
-    than a day of vacated trials, and a person should say so before anyone is texted."""
+    hearing at all (`listed` is 0) yet would vacate more than one hearing the service has for
+    that day is held for staff whatever the policy. A day's one trial cracking can leave an
+    empty list; an empty list standing down a whole day of trials is more likely a fault at
+    the source, and a person should say so before anyone is texted."""
     if court.list_changes != ListChangesPolicy.APPLY:
         return False
-    return listed > 0 or ChangeKind.MISSING not in kinds
+    return listed > 0 or kinds.count(ChangeKind.MISSING) < 2
 
 
 def sender_check(*, user: User, court: Court) -> None:

@@ -14,14 +14,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from bookings.models import (
-    Booking,
-    BookingStatus,
-    Court,
-    Hearing,
-    HearingStatus,
-    ListChangesPolicy,
-)
+from bookings.models import Booking, BookingStatus, Court, Hearing, HearingStatus, ListChangesPolicy
 from core.clock import local
 from court_lists.models import ChangeState, CourtList, ListChange, ReadOutcome
 from court_lists.tasks import sweep_court_list_inbox

@@ -34,6 +34,12 @@ ABILITIES: dict[str, tuple[str, ...]] = {
     # bring (a court user only their own court's). Deciding a change is the rule's to say
     # (court_lists.rules.change_decision_refusal); setting a court's policy is `administer`.
     "follow_court_lists": (Role.SCHEDULER, Role.COURT_USER),
+    # Set the court's side of a booking's live link (video link or room, and PIN): schedulers
+    # of the booking's force and court users of its court (bookings.rules.video_link_refusal).
+    "set_video_link": (Role.SCHEDULER, Role.COURT_USER),
+    # Record, import and remove witnesses' dates to avoid: their own force's schedulers only
+    # (the reasons and notes are that force's to see).
+    "manage_unavailability": (Role.SCHEDULER,),
     # Make and revoke calendar feeds (bookings.feeds.may_subscribe says which subjects).
     "subscribe": (Role.SCHEDULER, Role.SUITE_MANAGER, Role.COURT_USER),
     # Things only an admin does: the audit log, every force's data.

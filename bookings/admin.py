@@ -25,9 +25,11 @@ from .models import (
     Hearing,
     HearingStatus,
     RetentionRun,
+    Unavailability,
     Witness,
 )
 from .retention import ROWS, counts_in_words
+from .services.video_link import VIDEO_LINK_FIELDS
 
 # --- Courts and hearings ----------------------------------------------------------------------
 
@@ -133,6 +135,30 @@ class WitnessForm(forms.ModelForm):
         return cleaned
 
 
+@admin.register(Unavailability)
+class UnavailabilityAdmin(ReadOnlyAdmin):
+    """Witnesses' dates to avoid, read here: staff add and remove them through the API and
+    the staff pages (and imports); a witness's go when they are anonymised."""
+
+    list_display = ("witness", "reason", "starts_at", "ends_at", "source", "created_at")
+    list_filter = ("reason", "source", "witness__force")
+    list_select_related = ("witness",)
+    search_fields = ("=witness__id", "witness__collar_number")
+    date_hierarchy = "starts_at"
+    fields = (
+        "witness",
+        "starts_at",
+        "ends_at",
+        "reason",
+        "note",
+        "source",
+        "source_key",
+        "created_by",
+        "created_at",
+    )
+    readonly_fields = fields
+
+
 @admin.register(Witness)
 class WitnessAdmin(admin.ModelAdmin):
     form = WitnessForm
@@ -234,6 +260,8 @@ class BookingAdmin(admin.ModelAdmin):
             {"fields": (("starts_at", "ends_at"), ("occupied_from", "occupied_until"))},
         ),
         ("Special measures", {"fields": BOOKING_DETAILS}),
+        ("Court's video link", {"fields": (*VIDEO_LINK_FIELDS, "link_version")}),
+        ("Dates to avoid", {"fields": ("overrides_rest_day",)}),
         (
             "On the day",
             {
@@ -260,7 +288,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         every = [f.name for f in Booking._meta.get_fields() if f.concrete and not f.auto_created]
-        return [name for name in every if name not in BOOKING_DETAILS]
+        return [name for name in every if name not in (*BOOKING_DETAILS, *VIDEO_LINK_FIELDS)]
 
     def has_add_permission(self, request):
         return False  # through the API, which checks the suite, the witness and the hours
@@ -269,14 +297,20 @@ class BookingAdmin(admin.ModelAdmin):
         return False  # a booking and its history are kept: cancel it instead
 
     def save_model(self, request, obj, form, change):
-        """Special measures and notes change through the service, which records the change
-        in the booking's history."""
+        """Special measures, notes and the court's link change through the services, which
+        record the change in the booking's history (and send the suite a new invite for a new
+        link)."""
         details = {name: form.cleaned_data[name] for name in form.changed_data}
-        if not details:
-            return
+        link = {name: details.pop(name) for name in VIDEO_LINK_FIELDS if name in details}
         current = Booking.objects.get(pk=obj.pk)
         try:
-            services.booking_update_details(actor=request.user, booking=current, **details)
+            if link:
+                values = {name: getattr(current, name) for name in VIDEO_LINK_FIELDS} | link
+                current = services.booking_set_video_link(
+                    actor=request.user, booking=current, **values
+                )
+            if details:
+                services.booking_update_details(actor=request.user, booking=current, **details)
         except DomainError as error:
             self.message_user(request, error.detail, messages.ERROR)
         obj.refresh_from_db()

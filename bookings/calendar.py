@@ -1,7 +1,14 @@
 """A booking as a calendar event, built with `icalendar`: shared by the invites emailed to
 witnesses and suites and by the feeds courts subscribe to. Every one of them uses the booking's
 single stable UID, and its version as SEQUENCE, so a calendar client updates or removes the one
-event it already has."""
+event it already has.
+
+The live link (the suite's dial address, the court's link or room and its guest PIN) is for the
+court and the suite, never the witness: `video_link_lines` and `add_video_link` are called only
+for those audiences. Every client shows DESCRIPTION, so the link is written there; a link that is
+a URI is also a CONFERENCE property (RFC 7986 section 5.11, "information for accessing a
+conferencing system": https, sip and tel URIs). Not URL: RFC 5545 section 3.8.4.6 means that
+for "a more dynamic rendition of the calendar information", not a place to join a call."""
 
 from __future__ import annotations
 
@@ -14,6 +21,9 @@ from django.utils import timezone
 from core.clock import local
 
 from .models import Booking, BookingStatus
+
+#: Schemes of a suite's dial address that make it a URI a client can open or dial.
+DIALLABLE_SCHEMES = ("https:", "sip:", "sips:", "h323:", "tel:")
 
 PRODID = "-//Remote evidence suites//Bookings//EN"
 
@@ -87,3 +97,37 @@ def booking_event(
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event
+
+
+def video_link_lines(booking: Booking) -> list[str]:
+    """The live link as a court or a suite reads it: the suite's address and kit, the court's
+    link or room, the guest PIN. Links end their line without a full stop, which a client
+    turning them into links would take as part of the address. Needs the suite's
+    `video_endpoint` and `video_platform` and the booking's `video_*` fields loaded. Nothing
+    when there is no link yet (the day-before check chases the court for it)."""
+    suite = booking.suite
+    lines = []
+    if suite.video_endpoint:
+        kit = f" ({suite.get_video_platform_display()})" if suite.video_platform else ""
+        lines.append(f"The suite's video address{kit}: {suite.video_endpoint}")
+    if booking.video_url:
+        lines.append(f"The court's video link: {booking.video_url}")
+    elif booking.video_room:
+        lines.append(f"The court's video room: {booking.video_room}.")
+    if booking.video_pin:
+        lines.append(f"Guest PIN: {booking.video_pin}.")
+    return lines
+
+
+def add_video_link(event: icalendar.Event, booking: Booking) -> None:
+    """The links a client can open or dial, as CONFERENCE properties (RFC 7986): the court's
+    link, and the suite's address when it is a URI."""
+    links = [(booking.video_url, "The court's video link")]
+    endpoint = booking.suite.video_endpoint
+    if endpoint.lower().startswith(DIALLABLE_SCHEMES):
+        links.append((endpoint, "The suite's video address"))
+    for uri, label in links:
+        if uri:
+            event.add(
+                "conference", uri, parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": label}
+            )

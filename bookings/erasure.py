@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import phonenumbers
+from auditlog.context import disable_auditlog
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -28,7 +29,15 @@ from accounts.audit import ANONYMISED
 from accounts.models import AuditEntry
 
 from . import events
-from .models import AttentionFlag, Booking, BookingEvent, FeedToken, Hearing, Witness
+from .models import (
+    AttentionFlag,
+    Booking,
+    BookingEvent,
+    FeedToken,
+    Hearing,
+    Unavailability,
+    Witness,
+)
 
 ANONYMISED_NAME = "Anonymised witness"
 #: The witness's own fields, blanked on their record and in the audit log.
@@ -37,6 +46,12 @@ WITNESS_FIELDS = ("full_name", "collar_number", "phone", "email")
 #: booking keeps a reason (the database insists: booking_cancellation_has_reason), so its
 #: reason becomes ANONYMISED, never "".
 BOOKING_FREE_TEXT = ("notes", "interpreter_language", "cancellation_reason")
+#: What else a booking's history (and its audit entries) keep in words of theirs: a booking
+#: over their dates to avoid names the periods and the scheduler's reason.
+HISTORY_FREE_TEXT = (*BOOKING_FREE_TEXT, "override_unavailability", "unavailability")
+#: A period's values the audit log blanks: a reason can be health data (sick), a note anything,
+#: and the key an import read it by an email address (an iCalendar UID) or a collar number.
+UNAVAILABILITY_FIELDS = ("reason", "note", "source_key")
 
 
 # --- Finding a witness's details in free text -------------------------------------------------
@@ -194,7 +209,7 @@ def witness_erase(witness: Witness, *, now: datetime, write: bool, earlier: bool
         return {
             "changes": {
                 name: [_anonymised(value) for value in pair]
-                if mine and name in BOOKING_FREE_TEXT and isinstance(pair, list)
+                if mine and name in HISTORY_FREE_TEXT and isinstance(pair, list)
                 else _scrub_json(pair, scrub)
                 for name, pair in event.changes.items()
             }
@@ -242,6 +257,10 @@ def witness_erase(witness: Witness, *, now: datetime, write: bool, earlier: bool
         )
     )
 
+    # Their dates to avoid go (the audit log keeps that they were recorded, not what they said).
+    periods = list(Unavailability.objects.filter(witness=witness).values_list("pk", flat=True))
+    counts["unavailability"] += len(periods)
+
     # The Django admin's change log: entries about the witness and their feeds keep what was
     # done and when, not whom it was about; any other entry loses their details.
     witness_type, token_type, booking_type = (
@@ -278,7 +297,8 @@ def witness_erase(witness: Witness, *, now: datetime, write: bool, earlier: bool
     # The audit log (accounts.audit): entries stay, their personal values go.
     counts["audit_log"] += (
         _audit_count(Witness, [witness.pk])
-        + _audit_count(Booking, own_ids, BOOKING_FREE_TEXT)
+        + _audit_count(Booking, own_ids, HISTORY_FREE_TEXT)
+        + _audit_count(Unavailability, periods)
         + _audit_count(Booking, changed_neighbours, ("notes", "cancellation_reason"))
         + _audit_count(Hearing, changed_hearings, ("vacated_reason",))
         + _audit_count(AttentionFlag, changed_flags, ("detail",))
@@ -300,12 +320,29 @@ def witness_erase(witness: Witness, *, now: datetime, write: bool, earlier: bool
         subject=witness,
         fields=WITNESS_FIELDS,
         related=[
-            (Booking.objects.filter(pk__in=own_ids), BOOKING_FREE_TEXT),
+            (Booking.objects.filter(pk__in=own_ids), HISTORY_FREE_TEXT),
+            (Unavailability.objects.filter(pk__in=periods), UNAVAILABILITY_FIELDS),
             (Booking.objects.filter(pk__in=changed_neighbours), ("notes", "cancellation_reason")),
             (Hearing.objects.filter(pk__in=changed_hearings), ("vacated_reason",)),
             (AttentionFlag.objects.filter(pk__in=changed_flags), ("detail",)),
         ],
     )
+    if periods:
+        # After their entries are blanked (a period's name in them gives its reason too), and
+        # unseen by django-auditlog, which would keep a copy of each in its deletion entry:
+        # one entry on the witness says they went.
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Unavailability), object_id__in=periods
+        ).update(object_repr=ANONYMISED)
+        with disable_auditlog():
+            Unavailability.objects.filter(pk__in=periods).delete()
+        audit.record(
+            witness,
+            object_repr=ANONYMISED,
+            actor_label="retention",
+            event="dates to avoid deleted",
+            periods=len(periods),
+        )
     for token in tokens:
         if token.pk in revoked:
             audit.record(

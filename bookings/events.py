@@ -24,3 +24,6 @@ witness_contact_changed = Signal()
 #: dict of counts by what it scrubbed. Arguments: `witness_id`, `phone`, `email`, `scrub`
 #: (a function from text to scrubbed text), `dry_run` (count, change nothing).
 witness_anonymising = Signal()
+#: The court's side of a booking's live link (video link or room, PIN) changed; nobody texts
+#: the witness about it, the suite's invite and the court's feed carry it. Arguments: `booking`.
+booking_video_link_changed = Signal()

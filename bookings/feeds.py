@@ -5,6 +5,8 @@ A feed holds one event per booking in a rolling window of whole days around toda
 with the booking's stable UID and its version as SEQUENCE, the same as the emailed invites, so
 a calendar that has both keeps one event. Each event is written for its audience and carries
 as little personal data as that audience needs: initials, never a name, phone number or email.
+A court's and a suite's events carry the live link (the suite's dial address, the court's link
+or room and PIN: bookings.calendar.video_link_lines); a witness's never do.
 
 Building a feed is a fixed number of queries however many events it holds, and its ETag comes
 from one aggregate query, without rendering the body.
@@ -18,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,11 +31,11 @@ from evidence_suites.models import Suite
 from evidence_suites.whereabouts import WHERE_TO_GO_SEPARATELY, shareable_location
 
 from . import visibility
-from .calendar import booking_event, new_calendar
+from .calendar import add_video_link, booking_event, new_calendar, video_link_lines
 from .models import Booking, BookingStatus, Court, FeedScope, FeedToken, Witness
 
 #: Change when the events' wording or shape changes, so every subscriber's ETag changes too.
-FEED_FORMAT_VERSION = "1"
+FEED_FORMAT_VERSION = "2"  # 2: the live link (#17)
 REFRESH_INTERVAL = timedelta(minutes=15)
 #: A subscription not fetched for this long has probably been dropped by its calendar.
 STALE_AFTER = timedelta(hours=24)
@@ -43,6 +45,7 @@ EVENT_FIELDS = (
     "id",
     "reference",
     "version",
+    "link_version",
     "status",
     "starts_at",
     "ends_at",
@@ -50,6 +53,9 @@ EVENT_FIELDS = (
     "occupied_until",
     "created_at",
     "updated_at",
+    "video_url",
+    "video_room",
+    "video_pin",
     "hearing__id",
     "hearing__case_reference",
     "hearing__courtroom",
@@ -61,6 +67,8 @@ EVENT_FIELDS = (
     "suite__address",
     "suite__postcode",
     "suite__location_confidential",
+    "suite__video_endpoint",
+    "suite__video_platform",
     "witness__id",
     "witness__full_name",
     "witness__witness_type",
@@ -70,6 +78,10 @@ EVENT_FIELDS = (
 
 # --- Tokens: who may subscribe to what, and which tokens each user sees ------------------------
 
+
+#: The feeds whose events carry the live link: the court dials the suite or the suite the court.
+#: Never a witness's.
+LINK_SCOPES = (FeedScope.COURT, FeedScope.SUITE)
 
 #: Who may subscribe to what, besides admins (who may to anything): per scope, the roles that
 #: may, each with (the subject's field, the user's field) that must be equal. Read both to
@@ -246,7 +258,8 @@ def calendar_name(token: FeedToken) -> str:
 def feed_version(*, token: FeedToken, window: FeedWindow) -> FeedVersion:
     """What the feed's body depends on, hashed: the subject, the day, the feed settings and,
     for the bookings in it, how many there are and when they (and the hearings, courts, suites
-    and witnesses their text comes from) last changed."""
+    and witnesses their text comes from) last changed; and their link versions, so a new court
+    link is a new ETag whichever way it was written."""
     stats = feed_bookings(token=token, window=window).aggregate(
         count=Count("id"),
         # before `hearing`, which would otherwise name the aggregate, not the relation
@@ -255,6 +268,7 @@ def feed_version(*, token: FeedToken, window: FeedWindow) -> FeedVersion:
         hearing=Max("hearing__updated_at"),
         suite=Max("suite__updated_at"),
         witness=Max("witness__updated_at"),
+        links=Sum("link_version"),
     )
     changes = [stats[key] for key in ("booking", "hearing", "court", "suite", "witness")]
     parts = [
@@ -268,6 +282,7 @@ def feed_version(*, token: FeedToken, window: FeedWindow) -> FeedVersion:
         str(settings.FEED_CANCELLED_DAYS),
         settings.ICAL_UID_DOMAIN,
         str(stats["count"]),
+        str(stats["links"] or 0),
         *(moment.isoformat() if moment else "-" for moment in changes),
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
@@ -288,9 +303,10 @@ def event_text(booking: Booking, scope: str) -> tuple[str, str, str | None]:
     """(summary, description, location) for one audience.
 
     A court sees the case, courtroom, witness type and initials, and the suite; a suite sees
-    the booking, the court and the times; an officer sees when, where and which court. No
-    phone number, email address or full name, ever. A confidential suite's address is never
-    given; nor, to a court, is any suite's address."""
+    the booking, the court and the times; an officer sees when, where and which court. A court
+    and a suite also see the live link (never an officer: it is not theirs to dial). No phone
+    number, email address or full name, ever. A confidential suite's address is never given;
+    nor, to a court, is any suite's address."""
     hearing, suite, court = booking.hearing, booking.suite, booking.hearing.court
     courtroom = f", {hearing.courtroom}" if hearing.courtroom else ""
     witness_type = booking.witness.get_witness_type_display().lower()
@@ -308,6 +324,8 @@ def event_text(booking: Booking, scope: str) -> tuple[str, str, str | None]:
             f"Gives evidence from: {suite.name}.",
             f"Booking reference: {booking.reference}.",
         ]
+        if not cancelled:
+            lines += video_link_lines(booking)
         if cancelled:
             lines.insert(0, "Cancelled: this witness will not give evidence by video link.")
     elif scope == FeedScope.SUITE:
@@ -319,6 +337,8 @@ def event_text(booking: Booking, scope: str) -> tuple[str, str, str | None]:
             f"Witness in the suite {start:%H:%M}–{end:%H:%M}; the room is kept from "
             f"{occupied_from:%H:%M} to {occupied_until:%H:%M} for set-up and turnaround.",
         ]
+        if not cancelled:
+            lines += video_link_lines(booking)
         if cancelled:
             lines.insert(0, "Cancelled: the suite is not needed for this booking.")
     else:
@@ -354,13 +374,17 @@ def feed_calendar(*, token: FeedToken, window: FeedWindow) -> bytes:
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
     for booking in feed_events(token=token, window=window):
         summary, description, location = event_text(booking, token.scope)
-        calendar.add_component(
-            booking_event(
-                booking,
-                summary=summary,
-                description=description,
-                location=location,
-                stamp=booking.updated_at,
-            )
+        event = booking_event(
+            booking,
+            summary=summary,
+            description=description,
+            location=location,
+            stamp=booking.updated_at,
+            # Rises with a new court link too, and never falls below an invite's (notice
+            # version + link version) for the same event.
+            sequence=booking.version + booking.link_version,
         )
+        if token.scope in LINK_SCOPES and booking.status != BookingStatus.CANCELLED:
+            add_video_link(event, booking)
+        calendar.add_component(event)
     return calendar.to_ical()

@@ -52,6 +52,7 @@ ROWS: dict[str, str] = {
     "inbound_texts": "texts witnesses sent us: number and words removed",
     "witness_links": "links to witnesses' booking pages deleted",
     "feeds": "officers' calendar feeds revoked and their labels cleared",
+    "unavailability": "witnesses' dates to avoid (leave, rest days, shifts) deleted",
     "admin_log": "Django admin change-log entries no longer naming a witness",
     "audit_log": "audit log entries blanked of witnesses' personal data",
 }

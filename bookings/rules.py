@@ -145,6 +145,34 @@ def hearing_change_check(*, user: User | None, hearing: Hearing) -> None:
         raise refusal
 
 
+def video_link_refusal(user: User | None, booking: Booking) -> DomainError | None:
+    """Why `user` may not set the court's side of `booking`'s live link (its video link or
+    room, and PIN), or None when they may: an admin, a scheduler of the booking's witness's
+    force, a court user of the booking's hearing's court, and the system (`user` None). Suite
+    managers read the link (their kit joins the call) but do not set it."""
+    if user is None or is_admin(user):
+        return None
+    if user.role == Role.SCHEDULER and user.force_id is not None:
+        if booking.witness.force_id == user.force_id:
+            return None
+        return DomainError(
+            "permission_denied",
+            "A scheduler sets the video link only of their own force's bookings.",
+            status_code=403,
+        )
+    if user.role == Role.COURT_USER and user.court_id is not None:
+        if booking.hearing.court_id == user.court_id:
+            return None
+        return DomainError(
+            "permission_denied",
+            "A court user sets the video link only of their own court's bookings.",
+            status_code=403,
+        )
+    return DomainError(
+        "permission_denied", "Your role cannot set a booking's video link.", status_code=403
+    )
+
+
 def check_witness_bookable(witness: Witness) -> None:
     if witness.anonymised_at is not None:
         raise DomainError(

@@ -24,7 +24,7 @@ from core import clock
 from core.db import Minutes, Overlaps
 from evidence_suites.models import Closure, Force, OpeningHours, Suite
 
-from . import rules
+from . import rules, visibility
 from .models import (
     OCCUPYING_STATUSES,
     OPEN_STATUSES,
@@ -34,6 +34,7 @@ from .models import (
     BookingStatus,
     Court,
     Hearing,
+    Unavailability,
     Witness,
 )
 
@@ -90,8 +91,22 @@ def suites_manageable_by(*, user: User) -> QuerySet[Suite]:
     return Suite.objects.none()
 
 
-def booking_history(*, booking: Booking) -> QuerySet[BookingEvent]:
-    return booking.events.order_by("at", "id")
+def witness_unavailability(witness: Witness) -> QuerySet[Unavailability]:
+    """The witness's dates to avoid that have not ended before today (London), earliest first.
+    Whoever may see the witness (witness_list) may see them, reasons and notes included."""
+    today = datetime.combine(clock.local(timezone.now()).date(), time.min, tzinfo=clock.LONDON)
+    return Unavailability.objects.filter(witness_id=witness.pk, ends_at__gt=today).order_by(
+        "starts_at", "id"
+    )
+
+
+def booking_history(*, booking: Booking, user: User | None = None) -> QuerySet[BookingEvent]:
+    """The booking's history as `user` may read it (bookings.visibility.hidden_actions); every
+    entry when no user is given (the system's own readers)."""
+    events = booking.events.order_by("at", "id")
+    if user is None:
+        return events
+    return events.exclude(action__in=visibility.hidden_actions(user, booking.witness))
 
 
 def attention_list(*, user: User) -> QuerySet[AttentionFlag]:
@@ -235,12 +250,21 @@ class AttentionItem:
 
 ATTENTION_LABELS = {
     "relist_conflict": "Hearing moved; suite not free",
+    # A relist conflict because the new time is in the witness's dates to avoid.
+    "witness_unavailable_dates": "Hearing moved onto the witness's dates to avoid",
     "suite_closed": "Suite closed over the booking",
     "message_failed": "Message not delivered",
     "witness_cannot_attend": "Witness cannot attend",
     "unconfirmed": "Witness has not confirmed",
     "missing_outcome": "Outcome not recorded",
 }
+
+
+def _flag_label(flag: AttentionFlag) -> str:
+    reason = (flag.data or {}).get("reason_code") if isinstance(flag.data, dict) else None
+    if flag.kind == "relist_conflict" and reason == "witness_unavailable_dates":
+        return ATTENTION_LABELS[reason]
+    return ATTENTION_LABELS.get(flag.kind, flag.get_kind_display())
 
 
 def attention_items(*, user: User, now: datetime | None = None) -> list[AttentionItem]:
@@ -254,7 +278,7 @@ def attention_items(*, user: User, now: datetime | None = None) -> list[Attentio
     items = [
         AttentionItem(
             kind=flag.kind,
-            label=ATTENTION_LABELS.get(flag.kind, flag.get_kind_display()),
+            label=_flag_label(flag),
             detail=flag.detail,
             booking=flag.booking,
             since=flag.created_at,

@@ -2,12 +2,16 @@
 read by the API's serializers, the booking history, the court's calendar feed and the staff
 pages, so a court user gets the same answer on every surface (DOMAIN.md, "Privacy").
 
-The police roles (schedulers, suite managers, admins) see every field. Court users see what
+The police roles (schedulers, suite managers, admins) see every field: suite managers the
+court's video link too, since their suite's kit joins the court's call (the suite's invite
+carries it), and a booking over the witness's dates to avoid (`overrides_rest_day`, the
+override's reason in the history), which is the police's own business. Court users see what
 the court needs to hear a witness by live link: the booking's times, suite and status, the
 witness's type and initials, the special measures and interpreter language, the history of
-those, and whether each message went and arrived; never staff notes, a witness's name or
-contact details, or what a message said (its body, or the provider's words about it, which
-can quote the number).
+those, the court's video link (room or link, PIN), and whether each message went and
+arrived; never staff notes, the witness's dates to avoid or the reasons to book over them, a
+witness's name or contact details, or what a message said (its body, or the provider's words
+about it, which can quote the number).
 
 Court users' columns are allow-lists: a field added to a booking later stays hidden from
 courts until it is named here. Which objects a role sees at all is the selectors' to say
@@ -58,6 +62,11 @@ _COURT_BOOKING = frozenset(
         "created_at",
         "updated_at",
         "attention",  # open flags: a witness who cannot attend, one that could not follow
+        # The court's side of the live link: the court's own (its users set it).
+        "video_url",
+        "video_room",
+        "video_pin",
+        "link_version",
     }
 )
 
@@ -134,3 +143,19 @@ def witness_label(who, witness) -> str:
     if sees(who, WITNESS, "full_name"):
         return witness.full_name
     return "withheld" if witness.anonymised_at is not None else witness.initials
+
+
+#: History entries for the witness's own force alone (and admins): that the witness had dates
+#: to avoid, and why a scheduler booked over them. Court users never see these entries, not
+#: even that one exists; suite managers see them for their own force's witnesses only.
+OWN_FORCE_ACTIONS = frozenset({"unavailability_overridden"})
+
+
+def hidden_actions(who, witness) -> frozenset[str]:
+    """The history actions whose entries `who` may not see on a booking of `witness`."""
+    role = role_of(who)
+    if role == Role.ADMIN:
+        return frozenset()
+    if role != Role.COURT_USER and getattr(who, "force_id", None) == witness.force_id:
+        return frozenset()
+    return OWN_FORCE_ACTIONS

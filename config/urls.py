@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, TokenView
 from bookings import api as bookings_api
 from bookings import views as feed_views
+from bookings.api import unavailability_import
 from config import health
 from core import errors
 from court_lists import api as court_lists_api
@@ -30,6 +31,7 @@ router.register("court-lists", court_lists_api.CourtListViewSet, basename="court
 router.register("list-changes", court_lists_api.ListChangeViewSet, basename="list-change")
 
 closures = bookings_api.ClosureViewSet
+unavailability = bookings_api.UnavailabilityViewSet
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
@@ -55,6 +57,28 @@ api_v1 = [
         "suites/<int:suite_pk>/closures/<int:pk>/",
         closures.as_view({"get": "retrieve", "delete": "destroy"}),
         name="suite-closure",
+    ),
+    # A witness's dates to avoid (the imports, witnesses/<id>/unavailability/import/ and
+    # unavailability/import/, are routed beside these).
+    path(
+        "witnesses/<int:witness_pk>/unavailability/",
+        unavailability.as_view({"get": "list", "post": "create"}),
+        name="witness-unavailability",
+    ),
+    path(
+        "witnesses/<int:witness_pk>/unavailability/<int:pk>/",
+        unavailability.as_view({"delete": "destroy"}),
+        name="witness-unavailability-period",
+    ),
+    path(
+        "witnesses/<int:witness_pk>/unavailability/import/",
+        unavailability_import.RosterImportView.as_view(),
+        name="witness-unavailability-import",
+    ),
+    path(
+        "unavailability/import/",
+        unavailability_import.ForceCsvImportView.as_view(),
+        name="unavailability-import",
     ),
     *router.urls,
 ]

@@ -94,7 +94,7 @@ class SuiteAdmin(admin.ModelAdmin):
         "is_active",
         "location_confidential",
     )
-    list_filter = ("force", "is_active", "location_confidential")
+    list_filter = ("force", "is_active", "location_confidential", "video_platform")
     list_select_related = ("force",)
     search_fields = ("name", "code", "postcode", "address")
     autocomplete_fields = ("force",)
@@ -118,6 +118,7 @@ class SuiteAdmin(admin.ModelAdmin):
             {"fields": ("capacity", "turnaround_minutes", "kit_notes", "accessibility_notes")},
         ),
         ("Contact", {"fields": ("contact_phone", "contact_email")}),
+        ("Live link", {"fields": ("video_platform", "video_endpoint")}),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 

@@ -24,6 +24,14 @@ class Force(models.Model):
         return self.name
 
 
+class VideoPlatform(models.TextChoices):
+    """The video system a suite's kit joins calls on."""
+
+    CVP = "cvp", "HMCTS Cloud Video Platform"
+    TEAMS = "teams", "Microsoft Teams"
+    SIP = "sip", "Another SIP or H.323 system"
+
+
 class Suite(models.Model):
     """A room with live-link kit from which a witness gives evidence to a court."""
 
@@ -62,6 +70,17 @@ class Suite(models.Model):
     )
     contact_phone = models.CharField(max_length=30, blank=True, validators=[no_control_characters])
     contact_email = models.EmailField(blank=True)
+    # The suite's side of the live link: what the court dials. Court users, the court's feed and
+    # the suite's invite carry it; a witness's text and page never do.
+    video_endpoint = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[no_control_characters],
+        help_text="The address the court dials, e.g. sip:brighton-suite-1@video.example.police.uk.",
+    )
+    video_platform = models.CharField(
+        max_length=10, choices=VideoPlatform.choices, blank=True, help_text="The suite's kit."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -65,9 +65,18 @@ class SuiteSerializer(ModelSerializer):
             "accessibility_notes",
             "contact_phone",
             "contact_email",
+            "video_endpoint",
+            "video_platform",
         ]
         extra_kwargs = {
             "code": {"validators": []},
+            # What the court dials: court users need it, so it is not hidden with the
+            # whereabouts of a confidential suite (its managers should not make it name the
+            # place, e.g. sip:suite-4471@video.example.police.uk rather than the street).
+            "video_endpoint": {
+                "help_text": "The address the court dials (a SIP URI, a CVP or Teams address)."
+            },
+            "video_platform": {"help_text": "The video system the suite's kit joins calls on."},
             "capacity": {"min_value": 1, "max_value": 50},
             "turnaround_minutes": {"min_value": 0, "max_value": 240},
         }

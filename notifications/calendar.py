@@ -1,5 +1,9 @@
 """Calendar invites by email (RFC 5546 iTIP): REQUEST when a booking is made or changed, CANCEL
-when it is cancelled, with the booking's stable UID and its version as SEQUENCE."""
+when it is cancelled, with the booking's stable UID and, as SEQUENCE, the notice version plus
+the link version it was written for (a new court link is a new invite to the suite, one higher).
+
+The suite's invite carries the live link (the suite's dial address, the court's link or room,
+the PIN); the witness's never does."""
 
 from __future__ import annotations
 
@@ -8,7 +12,13 @@ from email.utils import parseaddr
 import icalendar
 from django.conf import settings
 
-from bookings.calendar import booking_event, booking_uid, new_calendar
+from bookings.calendar import (
+    add_video_link,
+    booking_event,
+    booking_uid,
+    new_calendar,
+    video_link_lines,
+)
 from bookings.models import Booking, BookingStatus, WitnessType
 from core.clock import local
 from evidence_suites.models import Suite
@@ -41,6 +51,8 @@ def invite_text(
             f"Witness: {booking.witness.get_witness_type_display().lower()}, "
             f"initials {booking.witness.initials}.",
         ]
+        if not left and not cancelled and booking.status != BookingStatus.CANCELLED:
+            lines += video_link_lines(booking)
     else:
         summary = f"Give evidence by video link at {suite.name}"
         lines = [
@@ -74,8 +86,9 @@ def invite_calendar(
 ) -> tuple[str, bytes]:
     """An iTIP invite for one attendee: (method, the .ics bytes). `cancelled` sends a CANCEL
     for a booking that goes on elsewhere (to the suite it moved away from, given as `suite`).
-    `sequence` is the notice version the invite was written for: a CANCEL that arrives after a
-    newer REQUEST (the booking came back) carries the older SEQUENCE, so calendars ignore it."""
+    `sequence` is the notice version plus the link version the invite was written for: a
+    CANCEL that arrives after a newer REQUEST (the booking came back) carries the older
+    SEQUENCE, so calendars ignore it."""
     cancelled = cancelled or booking.status == BookingStatus.CANCELLED
     method = "CANCEL" if cancelled else "REQUEST"
     calendar = new_calendar(method=method)
@@ -87,8 +100,10 @@ def invite_calendar(
         description=description,
         location=suite.name if left else shareable_location(booking.suite),
         cancelled=cancelled,
-        sequence=booking.notice_version if sequence is None else sequence,
+        sequence=booking.notice_version + booking.link_version if sequence is None else sequence,
     )
+    if audience == "suite" and not left and not cancelled:
+        add_video_link(event, booking)
     organiser_name, organiser_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     event.add("organizer", _address(organiser_email, organiser_name or None))
     attendee_address = _address(attendee)

@@ -93,6 +93,7 @@ def loaded():
 _FRESH = (
     "booking__status",
     "booking__notice_version",
+    "booking__link_version",
     "booking__witness__phone",
     "booking__witness__email",
     "booking__witness__sms_opt_out",
@@ -115,10 +116,11 @@ def held(message: Message, token: str) -> Message | None:
     if fresh is None:
         return None
     booking, witness = message.booking, message.booking.witness
-    if (fresh["booking__status"], fresh["booking__notice_version"]) != (
-        booking.status,
-        booking.notice_version,
-    ):
+    if (
+        fresh["booking__status"],
+        fresh["booking__notice_version"],
+        fresh["booking__link_version"],
+    ) != (booking.status, booking.notice_version, booking.link_version):
         return loaded().filter(pk=message.pk).first()
     witness.phone = fresh["booking__witness__phone"]
     witness.email = fresh["booking__witness__email"]

@@ -1,6 +1,6 @@
 """Invites by email: the calendar invite (or its CANCEL) for the witness or the suite, sent to
-their address as it is when it goes, with the booking's notice version as its SEQUENCE so a
-calendar keeps the newest."""
+their address as it is when it goes, with the notice version plus the link version it was
+written for as its SEQUENCE, so a calendar keeps the newest."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def send(message: Message) -> None:
         audience=message.audience,
         attendee=to,
         cancelled=cancelled,
-        sequence=message.booking_version,
+        sequence=message.booking_version + message.link_version,
         suite=suite,
     )
     summary, description = invite_text(booking, message.audience, cancelled=cancelled, suite=suite)

@@ -66,6 +66,11 @@ class Message(models.Model):
     booking_version = models.PositiveIntegerField(
         help_text="The booking's notice version this message is news of."
     )
+    link_version = models.PositiveIntegerField(
+        default=0,
+        help_text="The booking's link version when queued: an invite's SEQUENCE is "
+        "booking_version + link_version, so one sent for a new court link supersedes the last.",
+    )
     copy = models.PositiveSmallIntegerField(
         default=0,
         help_text="0 for the news as first written; 1, 2… when it is sent again to a witness's "
@@ -116,8 +121,16 @@ class Message(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["booking", "kind", "booking_version", "channel", "audience", "copy"],
-                name="message_once_per_booking_version",
+                fields=[
+                    "booking",
+                    "kind",
+                    "booking_version",
+                    "link_version",
+                    "channel",
+                    "audience",
+                    "copy",
+                ],
+                name="message_once_per_booking_and_link_version",
             ),
         ]
         indexes = [

@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.models import Booking, BookingStatus, Witness
+from bookings.models import OPEN_STATUSES, Booking, BookingStatus, Witness
 from evidence_suites.models import Suite
 
 from . import texts
@@ -46,13 +46,15 @@ def _unsaved(
     body: str = "",
     suite: Suite | None = None,
 ) -> Message:
-    """A message about the booking as the witness is to be told of it now (its notice version).
-    `recipient` is where it would go today; the sender sends to the witness's or the suite's
-    details as they are when it goes, and records that."""
+    """A message about the booking as the witness is to be told of it now (its notice version),
+    with the court's link as it is now (its link version). `recipient` is where it would go
+    today; the sender sends to the witness's or the suite's details as they are when it goes,
+    and records that."""
     return Message(
         booking=booking,
         kind=kind,
         booking_version=booking.notice_version,
+        link_version=booking.link_version,
         channel=channel,
         audience=audience,
         recipient=recipient,
@@ -113,8 +115,8 @@ def _written(booking: Booking, planned: list[Message]) -> list[Message]:
     if not planned:
         return []
 
-    def key(message: Message) -> tuple[str, str, str]:
-        return message.kind, message.channel, message.audience
+    def key(message: Message) -> tuple[str, str, str, int]:
+        return message.kind, message.channel, message.audience, message.link_version
 
     already = Message.objects.filter(
         booking=booking,
@@ -225,6 +227,37 @@ def booking_cancelled(*, booking: Booking) -> list[Message]:
     if not _wanted(booking):
         return []
     return _to_outbox(booking, _planned(booking, {Kind.STAND_DOWN: timezone.now()}))
+
+
+def booking_link_changed(*, booking: Booking) -> list[Message]:
+    """The court's link changed: the suite gets a new invite with it (SEQUENCE one higher),
+    and nobody else hears of it. The witness is sent nothing, and nothing waiting for them is
+    touched (their confirmation or reminders still go). An older suite invite still waiting
+    for this notice version is withdrawn: only the newest link goes."""
+    address = booking.suite.contact_email
+    if not _wanted(booking) or booking.status not in OPEN_STATUSES or not address:
+        return []
+    withdraw(
+        Message.objects.filter(
+            booking=booking,
+            audience=Audience.SUITE,
+            channel=Channel.EMAIL,
+            kind__in=NEWS_KINDS,
+            booking_version=booking.notice_version,
+            link_version__lt=booking.link_version,
+        ),
+        "Overtaken by a newer court link.",
+    )
+    invite = _unsaved(
+        booking,
+        Kind.CHANGE,
+        Channel.EMAIL,
+        Audience.SUITE,
+        address,
+        timezone.now(),
+        suite=booking.suite,
+    )
+    return _to_outbox(booking, [invite])
 
 
 def witness_contact_changed(*, witness: Witness, channels: set[str]) -> list[Message]:

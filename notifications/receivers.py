@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from bookings import events
 from bookings.models import Witness
 
-from . import opt_outs, outbox, retention
+from . import court_chase, opt_outs, outbox, retention
 
 
 @receiver(events.booking_confirmed, dispatch_uid="notifications.booking_confirmed")
@@ -22,6 +22,12 @@ def _booking_changed(sender, *, booking, previous_suite=None, **kwargs):
 @receiver(events.booking_cancelled, dispatch_uid="notifications.booking_cancelled")
 def _booking_cancelled(sender, *, booking, **kwargs):
     outbox.booking_cancelled(booking=booking)
+
+
+@receiver(events.booking_video_link_changed, dispatch_uid="notifications.booking_video_link")
+def _booking_video_link_changed(sender, *, booking, **kwargs):
+    outbox.booking_link_changed(booking=booking)
+    court_chase.link_arrived(booking=booking)
 
 
 @receiver(events.witness_contact_changed, dispatch_uid="notifications.witness_contact_changed")

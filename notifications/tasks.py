@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import claims, outbox, sending
+from . import claims, court_chase, outbox, sending
 
 #: Messages one task sends. A burst (a collapsed court list: hundreds of stand-down texts) is
 #: spread over every worker, and each task pays its claim, load and records once per batch; a
@@ -41,3 +41,19 @@ def sweep_outbox() -> int:
     else:
         outbox.enqueue(due)
     return len(due)
+
+
+#: A court whose day-before email the mail server refused is tried again this often, this many
+#: times (until about 16:00); after that it is on the attention list for staff to phone.
+CHASE_RETRY_SECONDS, CHASE_RETRIES = 600, 6
+
+
+@shared_task(ignore_result=True)
+def chase_court_video_links(attempt: int = 0) -> dict:
+    """15:00 on working days (beat): courts whose bookings for the next sitting day have no
+    video link are asked for them (court_chase). Safe to run again the same day."""
+    result = court_chase.court_links_chase()
+    eager = chase_court_video_links.app.conf.task_always_eager
+    if result.failed and attempt < CHASE_RETRIES and not eager:
+        chase_court_video_links.apply_async((attempt + 1,), countdown=CHASE_RETRY_SECONDS)
+    return {"flagged": result.flagged, "emailed": len(result.emailed)}

@@ -56,6 +56,9 @@ def unwanted(message: Message) -> str | None:
             return "The booking was cancelled."
         if booking.notice_version != message.booking_version:
             return "Overtaken by a later change to the booking."
+        if message.audience == Audience.SUITE and message.link_version < booking.link_version:
+            # Only the suite's invites carry the court's link; the witness's news still goes.
+            return "Overtaken by a newer court link."
     elif (
         message.audience == Audience.SUITE
         and message.suite_id == booking.suite_id

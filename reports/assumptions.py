@@ -55,3 +55,18 @@ DEFAULTS = [
         "Set a current figure for today's prices.",
     },
 ]
+
+#: Not a figure the hours are worked out from, so not an operator's setting: what the report's
+#: count of bookings on an officer's rest day means (DOMAIN.md, "Dates to avoid").
+REST_DAY_OVERTIME = {
+    "key": "rest_day_overrides",
+    "label": "Booked on a rest day",
+    "value": Decimal("4"),
+    "unit": "hours at time and a half, at least",
+    "source": "Police Regulations 2003, Annex G (public holidays and rest days): a constable or "
+    "sergeant required to do duty on a rostered rest day at less than 15 days' notice is paid "
+    "time and a half for at least 4 hours; with more notice, another rest day is owed instead "
+    "(as summarised by the Police Federation)",
+    "source_url": "https://nottinghamshire.polfed.org/ufaqs/"
+    "will-i-get-compensation-for-duty-on-a-rostered-rest-day/",
+}

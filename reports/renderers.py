@@ -22,6 +22,7 @@ class HoursSavedCSVRenderer(BaseRenderer):
             [data["group_by"], "label", "bookings_counted", "times_not_recorded", "remote_hours"]
             + [f"hours_saved_{level}" for level in RANGE]
             + [f"value_gbp_{level}" for level in RANGE]
+            + ["rest_day_overrides"]
         )
         for row in [*data["rows"], {**data["totals"], "key": "total", "label": "Total"}]:
             writer.writerow(
@@ -34,6 +35,7 @@ class HoursSavedCSVRenderer(BaseRenderer):
                 ]
                 + [row["hours_saved"][level] for level in RANGE]
                 + [row["value_gbp"][level] for level in RANGE]
+                + [row["rest_day_overrides"]]
             )
         writer.writerow([])
         writer.writerow(["excluded", "description", "bookings"])
@@ -50,6 +52,19 @@ class HoursSavedCSVRenderer(BaseRenderer):
                     item["unit"],
                     item["kind"],
                     item["year"],
+                    item["source"],
+                ]
+            )
+        writer.writerow([])
+        writer.writerow(["note", "bookings", "value", "unit", "text", "source"])
+        for item in data["notes"]:
+            writer.writerow(
+                [
+                    item["label"],
+                    item["bookings"],
+                    item["value"],
+                    item["unit"],
+                    item["text"],
                     item["source"],
                 ]
             )

@@ -5,6 +5,9 @@ then did: at court they would have spent the time anyway. Per booking, the savin
 in-person counterfactual (low / central / high) minus the time the remote booking really took
 (release − arrival where recorded, otherwise a default). Each group's sums come from one
 aggregate query, whatever the number of bookings: a fixed number of queries per report.
+
+Officers booked on a rest day (a scheduler overrode their dates to avoid) are counted too, in
+the same aggregate, and the report's notes say why: each costs the force overtime.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from bookings.models import Booking, BookingStatus, Outcome, WitnessType
 from core.clock import LONDON
 from evidence_suites.models import Force, Suite
 
-from .assumptions import DEFAULTS
+from .assumptions import DEFAULTS, REST_DAY_OVERTIME
 from .models import Assumption, AssumptionKey
 
 GROUPS = {
@@ -132,6 +135,7 @@ def hours_saved(*, bookings: QuerySet[Booking], period: Period, group_by: str) -
                 ),
                 filter=timed,
             ),
+            rest_day=Count("id", filter=Q(overrides_rest_day=True)),
         )
         .order_by(group_field)
     )
@@ -153,6 +157,7 @@ def hours_saved(*, bookings: QuerySet[Booking], period: Period, group_by: str) -
                 "hours_saved": dict.fromkeys(RANGE, Decimal(0)),
                 "value_gbp": dict.fromkeys(RANGE, Decimal(0)),
                 "times_not_recorded": 0,
+                "rest_day_overrides": 0,
             },
         )
         untimed = row["counted"] - row["timed"]
@@ -160,6 +165,7 @@ def hours_saved(*, bookings: QuerySet[Booking], period: Period, group_by: str) -
         group["bookings_counted"] += row["counted"]
         group["times_not_recorded"] += untimed
         group["remote_hours"] += remote
+        group["rest_day_overrides"] += row["rest_day"]
         cost = figures[AssumptionKey.COST_PER_HOUR].value
         for level in RANGE:
             saved = row["counted"] * figures[COUNTERFACTUAL_KEYS[level]].value - remote
@@ -171,6 +177,7 @@ def hours_saved(*, bookings: QuerySet[Booking], period: Period, group_by: str) -
         {
             "bookings_counted": sum(g["bookings_counted"] for g in groups.values()),
             "times_not_recorded": sum(g["times_not_recorded"] for g in groups.values()),
+            "rest_day_overrides": sum(g["rest_day_overrides"] for g in groups.values()),
             "remote_hours": sum((g["remote_hours"] for g in groups.values()), Decimal(0)),
             "hours_saved": {
                 level: sum((g["hours_saved"][level] for g in groups.values()), Decimal(0))
@@ -195,11 +202,13 @@ def hours_saved(*, bookings: QuerySet[Booking], period: Period, group_by: str) -
         "rows": rows,
         "totals": totals,
         "assumptions": [_assumption(a) for a in all_assumptions],
+        "notes": [_rest_day_note(totals["rest_day_overrides"])],
         "method": (
             "Counts police officers who attended the suite on the day (checked in). Hours saved "
             "per booking = in-person court attendance (low, central, high) − time at the suite "
             "(release − arrival, or the default when not recorded). Value = hours × cost per "
-            "officer hour. A force's own figures are used where it has set them."
+            "officer hour. A force's own figures are used where it has set them. Officers "
+            "booked on a rest day are counted as well: see the notes."
         ),
     }
 
@@ -224,6 +233,34 @@ def _exclusions(scoped: QuerySet[Booking]) -> dict[str, int]:
         attendance_not_recorded=Count("id", filter=officer & Q(status=BookingStatus.CONFIRMED)),
     )
     return {reason: counts[reason] for reason in EXCLUSION_REASONS}
+
+
+def _rest_day_note(bookings: int) -> dict:
+    """Why the report counts the officers booked on a rest day, with the rule's source."""
+    figure = REST_DAY_OVERTIME
+    hours = figure["value"]
+    if bookings:
+        counted = (
+            f"{bookings} of the officers counted {'was' if bookings == 1 else 'were'} booked on "
+            "a rest day: a scheduler overrode their dates to avoid."
+        )
+    else:
+        counted = "No officer counted was booked on a rest day."
+    return {
+        "key": figure["key"],
+        "label": figure["label"],
+        "bookings": bookings,
+        "text": (
+            f"{counted} A booking on an officer's rest day costs the force overtime even though "
+            f"the evidence is given by video: at least {hours:g} hours at time and a half when "
+            "the officer had less than 15 days' notice, or another rest day owed when they had "
+            "more. The hours saved are not reduced for it."
+        ),
+        "value": float(hours),
+        "unit": figure["unit"],
+        "source": figure["source"],
+        "source_url": figure["source_url"],
+    }
 
 
 def _assumption(row: Assumption) -> dict:

@@ -53,6 +53,14 @@ def weekly_summary_send(*, force: Force, today=None) -> int:
         f"at £{cost['value']:.2f} an hour ({cost['year']} prices).",
         f"Officers counted: {totals['bookings_counted']}; bookings not counted: "
         f"{totals['bookings_excluded']}.",
+        *(
+            [
+                f"Officers booked on a rest day: {totals['rest_day_overrides']} (each costs "
+                "overtime: see the notes in the CSV)."
+            ]
+            if totals["rest_day_overrides"]
+            else []
+        ),
         "",
         "Top suites:",
         *[f"  {row['label']}: {row['hours_saved']['central']:,} hours" for row in top],

@@ -51,6 +51,15 @@ FIELD_WORDS = {
     "notes": "Staff notes",
     # The court list a `court_list` entry followed (court_lists.services.list_words).
     "court_list": "Followed",
+    # The court's side of the live link (`video_link_set`).
+    "video_url": "Court's video link",
+    "video_room": "Court's video room",
+    "video_pin": "Guest PIN",
+    # A booking over the witness's dates to avoid (`unavailability_overridden`): the periods
+    # in words, and the scheduler's reason.
+    "unavailability": "Dates to avoid",
+    "override_unavailability": "Reason to book anyway",
+    "overrides_rest_day": "On a rest day",
 }
 
 TIME_FIELDS = {"starts_at", "ends_at", "checked_in_at", "released_at", "witness_confirmed_at"}

@@ -12,6 +12,8 @@ from .pages import (
     list_changes,
     reports,
     suites,
+    unavailability,
+    video_link,
     witnesses,
 )
 
@@ -24,11 +26,13 @@ urlpatterns = [
     *book.urlpatterns,
     *book_suite.urlpatterns,
     *bookings.urlpatterns,
+    *video_link.urlpatterns,
     *suites.urlpatterns,
     *hearings.urlpatterns,
     *court_lists.urlpatterns,
     *list_changes.urlpatterns,
     *witnesses.urlpatterns,
+    *unavailability.urlpatterns,
     *feeds.urlpatterns,
     *reports.urlpatterns,
     *audit.urlpatterns,

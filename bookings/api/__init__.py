@@ -4,6 +4,7 @@ selectors. The views config/urls.py routes, one module per concept:
 
     hearings.py      courts and their hearings (vacate, relist)
     witnesses.py     witnesses, every read audited
+    unavailability.py  a witness's dates to avoid
     bookings.py      bookings (reschedule, cancel, check in, complete, history), attention
     suites.py        availability, a suite's closures
     feed_tokens.py   calendar feed tokens
@@ -14,6 +15,7 @@ from .bookings import AttentionViewSet, BookingViewSet
 from .feed_tokens import FeedTokenViewSet
 from .hearings import CourtViewSet, HearingViewSet
 from .suites import AvailabilityView, ClosureViewSet
+from .unavailability import UnavailabilityViewSet
 from .witnesses import WitnessViewSet
 
 __all__ = [
@@ -24,5 +26,6 @@ __all__ = [
     "CourtViewSet",
     "FeedTokenViewSet",
     "HearingViewSet",
+    "UnavailabilityViewSet",
     "WitnessViewSet",
 ]

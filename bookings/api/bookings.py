@@ -25,6 +25,7 @@ from ..serializers.bookings import (
     CheckInSerializer,
     CompleteSerializer,
 )
+from ..services.video_link import VIDEO_LINK_FIELDS
 from .base import RecordViewSet, StartsFilter
 
 
@@ -40,14 +41,27 @@ class BookingFilter(StartsFilter):
 RESCHEDULE_FIELDS = ("suite", "starts_at", "ends_at")
 
 
+def _only_video_link(data) -> bool:
+    """Whether a PATCH body sets the court's link and nothing else (what court users may send)."""
+    return hasattr(data, "keys") and bool(data) and set(data.keys()) <= set(VIDEO_LINK_FIELDS)
+
+
 @extend_schema(tags=["bookings"])
 class BookingViewSet(RecordViewSet):
     """Witness bookings. A booking lies inside its suite's opening hours, outside its closures,
     and overlaps no other booking of the suite (set-up and turnaround included) or witness."""
 
     write_ability = "schedule"
-    action_abilities = {"check_in": "attend", "complete": "attend"}
     filterset_class = BookingFilter
+
+    @property
+    def action_abilities(self) -> dict[str, str]:
+        """Per action (accounts.permissions.ReadOrRoles): a PATCH of the court's link alone
+        needs `set_video_link` (court users have it); any other PATCH, `schedule`."""
+        abilities = {"check_in": "attend", "complete": "attend"}
+        if self.action == "partial_update" and _only_video_link(self.request.data):
+            abilities["partial_update"] = "set_video_link"
+        return abilities
 
     queryset = Booking.objects.none()
 
@@ -83,17 +97,32 @@ class BookingViewSet(RecordViewSet):
 
     @extend_schema(request=BookingUpdateSerializer, responses=BookingSerializer)
     def partial_update(self, request, *args, **kwargs):
+        """Change a booking field by field: a move (`suite`, `starts_at`, `ends_at`, with
+        `override_unavailability` over the witness's dates to avoid), the court's link
+        (`video_url` or `video_room`, and `video_pin`: the booking's force's schedulers and its
+        court's users; a court user may send only these) and its details, in one transaction."""
         booking = self.get_object()
         serializer = BookingUpdateSerializer(
             booking, data=request.data, partial=True, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        override = data.pop("override_unavailability", "")
         schedule = {f: data.pop(f) for f in RESCHEDULE_FIELDS if f in data}
+        link = {f: data.pop(f) for f in VIDEO_LINK_FIELDS if f in data}
+        # All of it or none: a move refused leaves the link and details as they were.
         with transaction.atomic():
             if schedule:
                 booking = services.booking_reschedule(
-                    actor=request.user, booking=booking, **schedule
+                    actor=request.user,
+                    booking=booking,
+                    override_unavailability=override,
+                    **schedule,
+                )
+            if link:
+                current = {f: getattr(booking, f) for f in VIDEO_LINK_FIELDS}
+                booking = services.booking_set_video_link(
+                    actor=request.user, booking=booking, **(current | link)
                 )
             if data:
                 booking = services.booking_update_details(
@@ -144,7 +173,9 @@ class BookingViewSet(RecordViewSet):
     def history(self, request, pk=None):
         """Every change to the booking: when, who, what, and each field before → after."""
         booking = self.get_object()
-        events = self.paginate_queryset(selectors.booking_history(booking=booking))
+        events = self.paginate_queryset(
+            selectors.booking_history(booking=booking, user=request.user)
+        )
         return self.get_paginated_response(
             BookingEventSerializer(events, many=True, context=self.get_serializer_context()).data
         )

@@ -9,6 +9,7 @@ a witness in a suite for a hearing, one module per concept; import them from her
     history.py       a booking's history
     attention.py     what about a booking a scheduler must look at
     feed_tokens.py   calendar feed tokens
+    unavailability.py  witnesses' dates to avoid
     retention.py     the runs of the retention sweep
 """
 
@@ -25,6 +26,7 @@ from .feed_tokens import FeedScope, FeedToken
 from .hearings import Court, Hearing, HearingStatus, HearingType, ListChangesPolicy
 from .history import BookingEvent, HistoryAction
 from .retention import RetentionRun
+from .unavailability import Unavailability, UnavailabilityReason, UnavailabilitySource
 from .witnesses import Witness, WitnessType
 
 __all__ = [
@@ -46,6 +48,9 @@ __all__ = [
     "LiveLinkBasis",
     "Outcome",
     "RetentionRun",
+    "Unavailability",
+    "UnavailabilityReason",
+    "UnavailabilitySource",
     "Witness",
     "WitnessType",
 ]

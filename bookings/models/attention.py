@@ -11,6 +11,7 @@ class AttentionKind(models.TextChoices):
     SUITE_CLOSED = "suite_closed", "Suite closed over the booking"
     MESSAGE_FAILED = "message_failed", "A message could not be delivered"
     WITNESS_CANNOT_ATTEND = "witness_cannot_attend", "Witness says they cannot attend"
+    NO_VIDEO_LINK = "no_video_link", "No video link from the court"
 
 
 class AttentionFlag(models.Model):

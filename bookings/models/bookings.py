@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -82,6 +83,45 @@ class Booking(models.Model):
         validators=[no_control_characters_but_line_breaks],
         help_text="For staff only; never sent to anyone.",
     )
+    # The court's side of the live link (the MoJ's Book a Video Link records the same): a join
+    # link or the court's room number, never both, and a guest PIN. Court users, the court's
+    # feed and the suite's invite carry them; a witness's text and page never do.
+    video_url = models.CharField(
+        "court's video link",
+        max_length=120,
+        blank=True,
+        validators=[
+            URLValidator(schemes=["https"], message="Enter the court's https:// link."),
+            no_control_characters,
+        ],
+    )
+    video_room = models.CharField(
+        "court's video room",
+        max_length=8,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9]+\Z", "A room number is up to 8 letters or digits, e.g. 3051."
+            )
+        ],
+    )
+    video_pin = models.CharField(
+        "guest PIN",
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]+\Z", "A PIN is up to 8 digits, e.g. 4821.")],
+    )
+    link_version = models.PositiveIntegerField(
+        default=0,
+        help_text="Rises when the court's link changes. Nobody texts a witness about it, so it "
+        "leaves notice_version alone; the suite's invite carries notice_version + link_version "
+        "as its SEQUENCE, so a calendar keeps the invite with the newest link.",
+    )
+    overrides_rest_day = models.BooleanField(
+        default=False,
+        help_text="Booked, with a reason, over the witness's rest day: an officer's appearance "
+        "on a rest day costs overtime (the hours-saved report counts these).",
+    )
     version = models.PositiveIntegerField(
         default=1, help_text="Rises with every change: two racing changes cannot both apply."
     )
@@ -116,6 +156,10 @@ class Booking(models.Model):
             models.CheckConstraint(
                 name="booking_cancellation_has_reason",
                 condition=~Q(status="cancelled") | ~Q(cancellation_reason=""),
+            ),
+            models.CheckConstraint(
+                name="booking_video_url_or_room",
+                condition=Q(video_url="") | Q(video_room=""),
             ),
             models.CheckConstraint(
                 name="booking_completed_has_outcome",

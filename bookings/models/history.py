@@ -24,6 +24,10 @@ class HistoryAction(models.TextChoices):
     WITNESS_CONFIRMED = "witness_confirmed", "Witness said they will attend"
     WITNESS_CANNOT_ATTEND = "witness_cannot_attend", "Witness said they cannot attend"
     SUITE_CLOSED = "suite_closed", "Suite closed"
+    # The court's side of the live link (#17), and a booking made over the witness's dates to
+    # avoid, with the scheduler's reason.
+    VIDEO_LINK_SET = "video_link_set", "Court's video link set"
+    UNAVAILABILITY_OVERRIDDEN = "unavailability_overridden", "Booked over dates to avoid"
     # Names the court list whose change moved or stood down the booking (court_lists).
     COURT_LIST = "court_list", "Court list"
     # What happened to the booking's messages (notifications records these).

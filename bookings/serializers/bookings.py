@@ -5,11 +5,12 @@ from rest_framework import serializers
 
 from accounts.models import Role
 from core.api import ModelSerializer, OffsetDateTimeField
-from core.validators import no_control_characters_but_line_breaks
+from core.validators import no_control_characters, no_control_characters_but_line_breaks
 from evidence_suites.models import Suite
 
 from .. import selectors, visibility
 from ..models import AttentionFlag, Booking, BookingEvent, Outcome
+from ..services.video_link import VIDEO_LINK_FIELDS
 from . import PolicyFieldsMixin
 
 
@@ -50,6 +51,16 @@ class BookingSerializer(PolicyFieldsMixin, ModelSerializer):
     witness_initials = serializers.SerializerMethodField(
         help_text='The initials a court sees ("withheld" once the witness is anonymised).'
     )
+    override_unavailability = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        validators=[no_control_characters],
+        help_text="Why the witness is booked over their dates to avoid (kept in the booking's "
+        "history). Without it, a booking or move into such a period is 409 "
+        "`witness_unavailable_dates`; ignored when there is none.",
+    )
 
     class Meta:
         model = Booking
@@ -72,6 +83,9 @@ class BookingSerializer(PolicyFieldsMixin, ModelSerializer):
             "needs_intermediary",
             "interpreter_language",
             "notes",
+            *VIDEO_LINK_FIELDS,
+            "link_version",
+            "override_unavailability",
             "version",
             "created_at",
             "updated_at",
@@ -79,17 +93,28 @@ class BookingSerializer(PolicyFieldsMixin, ModelSerializer):
         read_only_fields = [
             "reference",
             *SET_BY_ACTIONS,
+            "link_version",
             "version",
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            "video_url": {"help_text": "The court's https join link, up to 120 characters."},
+            "video_room": {
+                "help_text": "Or the court's room number, up to 8 letters or digits (not both)."
+            },
+            "video_pin": {"help_text": "The guest PIN, up to 8 digits, with the link or room."},
+            "link_version": {"help_text": "Rises each time the court's link changes."},
+        }
 
     def get_witness_initials(self, booking: Booking) -> str:
         return visibility.witness_label(Role.COURT_USER, booking.witness)
 
 
 class BookingUpdateSerializer(BookingSerializer):
-    """PATCH: `suite`, `starts_at`, `ends_at` reschedule; the rest are details."""
+    """PATCH: `suite`, `starts_at`, `ends_at` reschedule (with `override_unavailability` over
+    the witness's dates to avoid); `video_url`, `video_room`, `video_pin` set the court's link
+    (the court's users may send only these); the rest are details. All in one transaction."""
 
     hearing = ScopedHearingField(read_only=True)
     witness = ScopedWitnessField(read_only=True)

@@ -1,5 +1,6 @@
 """Writes for courts, hearings, witnesses and bookings: one function per use case, one module
-per concept.
+per concept (unavailability: witnesses' dates to avoid, and the rule bookings meet them by;
+video_link: the court's side of a booking's live link).
 
 Every booking change is recorded in the booking's history in the same transaction
 (`history`). Status changes are compare-and-swap on the booking's version: of two racing
@@ -32,9 +33,17 @@ from .lifecycle import (
     booking_update_details,
 )
 from .replies import booking_witness_cannot_attend, booking_witness_confirm
+from .unavailability import (
+    UnavailableDates,
+    unavailability_add,
+    unavailability_clashes,
+    unavailability_remove,
+)
+from .video_link import booking_set_video_link
 from .witnesses import witness_create, witness_update, witnesses_anonymise
 
 __all__ = [
+    "UnavailableDates",
     "attention_flag_raise",
     "attention_flag_resolve",
     "booking_cancel",
@@ -44,6 +53,7 @@ __all__ = [
     "booking_event_build",
     "booking_event_record",
     "booking_reschedule",
+    "booking_set_video_link",
     "booking_update_details",
     "booking_witness_cannot_attend",
     "booking_witness_confirm",
@@ -59,6 +69,9 @@ __all__ = [
     "hearing_vacate",
     "suite_closure_add",
     "suite_closure_remove",
+    "unavailability_add",
+    "unavailability_clashes",
+    "unavailability_remove",
     "witness_create",
     "witness_update",
     "witnesses_anonymise",

@@ -29,6 +29,7 @@ from ..selectors import available_suites
 from .history import booking_event_record
 from .lifecycle import booking_cancel, booking_complete, booking_reschedule
 from .locking import _lock_suites_and_witnesses
+from .unavailability import UnavailableDates
 
 
 @transaction.atomic
@@ -209,7 +210,9 @@ def hearing_relist(
     """The court moved the hearing. A live-link direction survives an adjournment, so each
     booking that may be moved follows the hearing where its suite is free at the new time;
     where it is not, the booking stays put and is flagged for staff with the nearest free
-    suites suggested.
+    suites suggested. A booking the new time would put in its witness's dates to avoid stays
+    put and is flagged the same way (its scheduler may move it there with an override): no
+    text tells the witness to come on a day they said they cannot.
 
     Who may is `rules.hearing_change_refusal`'s to say. The returned hearing's
     `affected_booking_ids` are the bookings it tried to move: moved, or flagged."""
@@ -248,12 +251,20 @@ def hearing_relist(
                     action=HistoryAction.MOVED_WITH_HEARING,
                 )
         except DomainError as refusal:
-            suggestions = available_suites(
-                starts_at=new_start,
-                ends_at=new_end,
-                near=(booking.suite.latitude, booking.suite.longitude),
-                limit=3,
-            )
+            # Onto the witness's dates to avoid: the booking stays, flagged, for the scheduler
+            # to move it with an override or ask the court; the flag, which the court sees too,
+            # gives the dates but not the reasons, and no other suite would help.
+            reason = refusal.detail
+            suggestions = []
+            if isinstance(refusal, UnavailableDates):
+                reason = f"the witness has dates to avoid then ({refusal.dates_only})"
+            else:
+                suggestions = available_suites(
+                    starts_at=new_start,
+                    ends_at=new_end,
+                    near=(booking.suite.latitude, booking.suite.longitude),
+                    limit=3,
+                )
             # One open flag per booking, always holding the latest proposal.
             AttentionFlag.objects.update_or_create(
                 booking=booking,
@@ -261,8 +272,7 @@ def hearing_relist(
                 resolved_at=None,
                 defaults={
                     "detail": (
-                        f"Hearing moved to {clock.local(new_start):%a %d %b %H:%M}: "
-                        f"{refusal.detail}"
+                        f"Hearing moved to {clock.local(new_start):%a %d %b %H:%M}: {reason}"
                     )[:300],
                     "data": {
                         "reason_code": refusal.code,

@@ -35,6 +35,7 @@ from ..models import (
 )
 from .history import _diff, booking_event_record
 from .locking import _compare_and_swap, _lock_suites_and_witnesses, _write_retrying_deadlocks
+from .unavailability import overridden_changes, overrides_rest_day, unavailability_check
 
 # Crockford's base 32: no I, L, O or U, so a reference read out over the phone is unambiguous.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -80,12 +81,15 @@ def booking_create(
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
     allow_past: bool = False,
+    override_unavailability: str = "",
     **details,
 ) -> Booking:
     """Book a witness into a suite for a hearing, by default for the hearing's whole slot.
 
     The window must lie inside one of the suite's opening periods, outside its closures, and
-    overlap no other booking of the suite (set-up and turnaround included) or of the witness.
+    overlap no other booking of the suite (set-up and turnaround included) or of the witness;
+    and outside the witness's dates to avoid unless `override_unavailability` says why
+    (services.unavailability: 409 `witness_unavailable_dates` otherwise).
     """
     # The hearing as it is now, held until this booking commits: the caller read it before
     # this transaction, maybe before a vacate or relist that has committed since.
@@ -101,6 +105,9 @@ def booking_create(
     rules.check_suite_active(suite)
     rules.check_open(suite, starts_at, ends_at)
     rules.check_free(suite=suite, witness=witness, starts_at=starts_at, ends_at=ends_at)
+    overridden, override_reason = unavailability_check(
+        witness=witness, starts_at=starts_at, ends_at=ends_at, override=override_unavailability
+    )
     occupied_from, occupied_until = rules.occupied_window(suite, starts_at, ends_at)
     booking = Booking(
         hearing=hearing,
@@ -110,6 +117,7 @@ def booking_create(
         ends_at=ends_at,
         occupied_from=occupied_from,
         occupied_until=occupied_until,
+        overrides_rest_day=overrides_rest_day(overridden),
         created_by=actor,
         **details,
     )
@@ -127,6 +135,13 @@ def booking_create(
             "ends_at": (None, ends_at),
         },
     )
+    if overridden:
+        booking_event_record(
+            booking=booking,
+            actor=actor,
+            action=HistoryAction.UNAVAILABILITY_OVERRIDDEN,
+            changes=overridden_changes(overridden, override_reason),
+        )
     events.booking_confirmed.send(sender=Booking, booking=booking)
     return booking
 
@@ -155,8 +170,10 @@ def booking_reschedule(
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
     action: str = HistoryAction.RESCHEDULED,
+    override_unavailability: str = "",
 ) -> Booking:
-    """Move a confirmed booking to another suite or time, under the same rules as a new one."""
+    """Move a confirmed booking to another suite or time, under the same rules as a new one
+    (the witness's dates to avoid included: `override_unavailability`, as for booking_create)."""
     # Checked against the hearing as it is now, held until this commits (see booking_create).
     booking.hearing = Hearing.objects.select_for_update(no_key=True).get(pk=booking.hearing_id)
     previous_suite = booking.suite
@@ -179,6 +196,11 @@ def booking_reschedule(
     rules.check_free(
         suite=suite, witness=witness, starts_at=starts_at, ends_at=ends_at, exclude=booking
     )
+    overridden, override_reason = unavailability_check(
+        witness=witness, starts_at=starts_at, ends_at=ends_at, override=override_unavailability
+    )
+    if overrides_rest_day(overridden) != booking.overrides_rest_day:
+        changes["overrides_rest_day"] = (booking.overrides_rest_day, not booking.overrides_rest_day)
     occupied_from, occupied_until = rules.occupied_window(suite, starts_at, ends_at)
     booking = _compare_and_swap(
         booking,
@@ -188,6 +210,7 @@ def booking_reschedule(
         ends_at=ends_at,
         occupied_from=occupied_from,
         occupied_until=occupied_until,
+        overrides_rest_day=overrides_rest_day(overridden),
         witness_confirmed_at=None,
         notice_version=F("version") + 1,  # news: the witness and the calendars are told
     )
@@ -198,6 +221,13 @@ def booking_reschedule(
         resolved_at__isnull=True,
     ).update(resolved_at=timezone.now(), resolved_by=actor)
     booking_event_record(booking=booking, actor=actor, action=action, changes=changes)
+    if overridden:
+        booking_event_record(
+            booking=booking,
+            actor=actor,
+            action=HistoryAction.UNAVAILABILITY_OVERRIDDEN,
+            changes=overridden_changes(overridden, override_reason),
+        )
     events.booking_changed.send(
         sender=Booking,
         booking=booking,

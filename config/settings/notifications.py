@@ -35,6 +35,11 @@ QUIET_HOURS = (
     env.str("QUIET_HOURS_START", default="21:00"),
     env.str("QUIET_HOURS_END", default="08:00"),
 )
+# Working days are Monday to Friday but England and Wales's bank holidays, by their rules
+# (notifications.schedule.bank_holidays); a one-off bank holiday, or a usual one moved away, is
+# named here (ISO dates, comma-separated), e.g. EXTRA_BANK_HOLIDAYS=2026-06-08.
+EXTRA_BANK_HOLIDAYS = env.list("EXTRA_BANK_HOLIDAYS", default=[])
+NOT_BANK_HOLIDAYS = env.list("NOT_BANK_HOLIDAYS", default=[])
 WITNESS_LINK_DAYS_AFTER_HEARING = env.int("WITNESS_LINK_DAYS_AFTER_HEARING", default=7)
 ICAL_UID_DOMAIN = env.str("ICAL_UID_DOMAIN", default="evidence-suites.example")
 OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=30)
@@ -54,6 +59,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-api-tokens": {
         "task": "accounts.tasks.purge_expired_api_tokens",
         "schedule": crontab(minute=20),
+    },
+    # 15:00 in London on working days: courts whose bookings for the next sitting day have no
+    # video link are chased, one email each (the task skips bank holidays).
+    "chase-court-video-links": {
+        "task": "notifications.tasks.chase_court_video_links",
+        "schedule": crontab(minute=0, hour=15, day_of_week="mon-fri"),
     },
     # Monday 07:00 in London (CELERY_TIMEZONE): last week's hours saved, to each force.
     "weekly-hours-saved": {

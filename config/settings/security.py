@@ -98,6 +98,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "bookings.Court", "exclude_fields": _AUDIT_UNCHANGING},
     {"model": "bookings.Hearing", "exclude_fields": _AUDIT_UNCHANGING},
     {"model": "bookings.Witness", "exclude_fields": _AUDIT_UNCHANGING},
+    "bookings.Unavailability",
     {"model": "bookings.Booking", "exclude_fields": _AUDIT_UNCHANGING},
     "bookings.AttentionFlag",
     {

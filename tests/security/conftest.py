@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from bookings import services
-from bookings.models import AttentionFlag, AttentionKind
+from bookings.models import AttentionFlag, AttentionKind, Unavailability, UnavailabilityReason
 from court_lists.compare import Slot
 from court_lists.models import ChangeKind, CourtList, ListChange, ReadOutcome
 from evidence_suites.models import Closure
@@ -126,6 +126,13 @@ def _side(force, court, place: str, suffix: str, phone: str) -> dict:
     )
     witness = WitnessFactory(force=force, full_name=f"Officer {place.title()}", phone=phone)
     booking = services.booking_create(actor=None, hearing=hearing, witness=witness, suite=suite)
+    # A day of the officer's leave, well after the hearings (nothing here books over it).
+    unavailability = Unavailability.objects.create(
+        witness=witness,
+        starts_at=london(2027, 4, 12, 0),
+        ends_at=london(2027, 4, 13, 0),
+        reason=UnavailabilityReason.ANNUAL_LEAVE,
+    )
     flag = AttentionFlag.objects.create(
         booking=booking,
         kind=AttentionKind.WITNESS_CANNOT_ATTEND,
@@ -168,6 +175,7 @@ def _side(force, court, place: str, suffix: str, phone: str) -> dict:
         "witness": witness,
         "booking": booking,
         "flag": flag,
+        "unavailability": unavailability,
     }
 
 

@@ -22,6 +22,8 @@ class Body:
     data: dict
     signature: str | None = None  # None: no header; "valid"; "forged" (another auth token)
     headers: dict | None = None  # HTTP headers sent with it (placeholders resolved)
+    file: str | None = None  # to the API, a file as the body instead of JSON (data is then {})
+    content_type: str = "application/json"  # the file's type
 
 
 # What Twilio posts: a delivery receipt for the witness's confirmation text, a reply from them.
@@ -92,6 +94,16 @@ BODIES = {
     "rename_witness": Body({"full_name": "Someone Else"}),
     "new_booking": Body({"hearing": "{free_hearing}", "witness": "{witness}", "suite": "{suite}"}),
     "notes": Body({"notes": "Bring the pocket notebook."}),
+    # The court's side of the live link: what a court user may PATCH (and only that).
+    "video_link": Body({"video_room": "3051", "video_pin": "4821"}),
+    "new_period": Body(
+        {
+            "starts_at": "2027-04-19T00:00:00+01:00",
+            "ends_at": "2027-04-24T00:00:00+01:00",
+            "reason": "annual_leave",
+            "note": "Booked in January",
+        }
+    ),
     "not_required": Body({"outcome": "not_required"}),
     "suite_feed": Body({"scope": "suite", "object_id": "{suite}", "label": "List office"}),
     "officer_feed": Body({"scope": "witness", "object_id": "{witness}"}),
@@ -105,6 +117,18 @@ BODIES = {
     "text_forged": Body(INBOUND_TEXT, signature="forged"),
     "text_signed": Body(INBOUND_TEXT, signature="valid"),
     "list_policy": Body({"list_changes": "apply"}),
+    # Dates to avoid imported from files: an officer's roster with a day's leave, and a
+    # force's CSV with its header alone (collar numbers differ from run to run).
+    "roster": Body(
+        {},
+        file="BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Matrix//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:matrix-leave\r\nSUMMARY:Annual leave\r\nDTSTART;VALUE=DATE:20270426\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n",
+        content_type="text/calendar",
+    ),
+    "force_csv": Body(
+        {}, file="collar_number,starts_at,ends_at,reason,note\n", content_type="text/csv"
+    ),
     # A court's list as CaTH pushes it: the side's court (whose CaTH location id is its id).
     "court_list": Body(
         court_list_samples.document("brighton-2027-03-24-public.json"),

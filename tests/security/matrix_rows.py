@@ -78,10 +78,17 @@ GET    /api/v1/witnesses/                                401  200   200      200
 GET    /api/v1/witnesses/{witness}/                      401  200   200|404  200|404  404      404      404
 POST   /api/v1/witnesses/                                401  201   201|400  201|400  403      403      403      new_witness
 PATCH  /api/v1/witnesses/{witness}/                      401  200   200|404  200|404  403      403      403      rename_witness
+GET    /api/v1/witnesses/{witness}/unavailability/       401  200   200|404  200|404  404      404      404
+POST   /api/v1/witnesses/{witness}/unavailability/       401  201   201|404  201|404  403      403      403      new_period
+DELETE /api/v1/witnesses/{witness}/unavailability/{unavailability}/  401  204  204|404  204|404  403  403  403
+POST   /api/v1/witnesses/{witness}/unavailability/import/  401  200  200|404  200|404  403  403  403  roster
+POST   /api/v1/unavailability/import/                    401  400   200      200      403      403      403      force_csv
+POST   /api/v1/unavailability/import/?force={force}      401  200   200|400  200|400  403      403      403      force_csv
 GET    /api/v1/bookings/                                 401  200   200      200      200      200      200
 POST   /api/v1/bookings/                                 401  201   201|400  201|400  403      403      403      new_booking
 GET    /api/v1/bookings/{booking}/                       401  200   200|404  200|404  200|404  200|404  200|404
 PATCH  /api/v1/bookings/{booking}/                       401  200   200|404  200|404  403      403      403      notes
+PATCH  /api/v1/bookings/{booking}/                       401  200   200|404  200|404  403      200|404  200|404  video_link
 PUT    /api/v1/bookings/{booking}/                       401  405   405      405      403      403      403      notes
 POST   /api/v1/bookings/{booking}/cancel/                401  200   200|404  200|404  403      403      403      reason
 POST   /api/v1/bookings/{booking}/check-in/              401  200   200|404  200|404  200|404  403      403      empty
@@ -120,10 +127,14 @@ POST   /bookings/{booking}/cancel/                       302  400   400|404  400
 POST   /bookings/{booking}/check-in/                     302  400   400|404  400|404  400|404  403|404  403|404  empty
 POST   /bookings/{booking}/outcome/                      302  400   400|404  400|404  400|404  403|404  403|404  empty
 POST   /bookings/{booking}/attention/{flag}/resolve/     302  302   302|404  302|404  403|404  403|404  403|404  empty
+GET    /bookings/{booking}/video-link/                   302  200   200|404  200|404  403|404  200|404  200|404
+POST   /bookings/{booking}/video-link/                   302  400   400|404  400|404  403|404  400|404  400|404  empty
 GET    /suites/                                          302  200   200      200      200      200      200
 GET    /suites/{suite}/                                  302  200   200      200      200      200      200
 GET    /suites/{suite}/hours/                            302  200   403      403      200|403  403      403
 POST   /suites/{suite}/hours/                            302  200   403      403      200|403  403      403      empty
+GET    /suites/{suite}/video/                            302  200   403      403      200|403  403      403
+POST   /suites/{suite}/video/                            302  302   403      403      302|403  403      403      empty
 GET    /suites/{suite}/closures/                         302  200   200      200      200      200      200
 POST   /suites/{suite}/closures/                         302  200   403      403      200|403  403      403      empty
 GET    /suites/{suite}/closures/{closure}/remove/        302  200   403      403      200|403  403      403
@@ -144,6 +155,14 @@ POST   /court-lists/{court}/changes/{list_change}/apply/  302  302  302|409  302
 POST   /court-lists/{court}/changes/{list_change}/dismiss/  302  302  302|409  302|409  403    302|404  302|404  empty
 GET    /witnesses/                                       302  200   200      200      404      404      404
 GET    /witnesses/{witness}/                             302  200   200|404  200|404  404      404      404
+GET    /witnesses/dates-to-avoid/import/                 302  200   200      200      403      403      403
+POST   /witnesses/dates-to-avoid/import/                 302  400   400      400      403      403      403      empty
+GET    /witnesses/{witness}/dates-to-avoid/add/          302  200   200|404  200|404  404      404      404
+POST   /witnesses/{witness}/dates-to-avoid/add/          302  400   400|404  400|404  404      404      404      empty
+GET    /witnesses/{witness}/dates-to-avoid/{unavailability}/remove/  302  200  200|404  200|404  404  404  404
+POST   /witnesses/{witness}/dates-to-avoid/{unavailability}/remove/  302  302  302|404  302|404  404  404  404  empty
+GET    /witnesses/{witness}/dates-to-avoid/import/       302  200   200|404  200|404  404      404      404
+POST   /witnesses/{witness}/dates-to-avoid/import/       302  400   400|404  400|404  404      404      404      empty
 GET    /calendar-feeds/                                  302  200   200      200      200      200      200
 GET    /calendar-feeds/{feed_token}/revoke/              302  200   200|404  200|404  200|404  200|404  200|404
 POST   /calendar-feeds/{feed_token}/revoke/              302  302   302|404  302|404  302|404  302|404  302|404  empty

@@ -40,7 +40,15 @@ from django.urls import Resolver404, resolve
 from knox.models import AuthToken
 from twilio.request_validator import RequestValidator
 
-from bookings.models import AttentionFlag, Booking, Court, FeedToken, Hearing, Witness
+from bookings.models import (
+    AttentionFlag,
+    Booking,
+    Court,
+    FeedToken,
+    Hearing,
+    Unavailability,
+    Witness,
+)
 from court_lists.models import CourtList, ListChange
 from evidence_suites.models import Closure, Force, OpeningHours, Suite
 from notifications.models import InboundSms, Message, SmsOptOut
@@ -66,6 +74,7 @@ SIDED = {
     "feed_token",
     "court_list",
     "list_change",
+    "unavailability",
 }
 REASONS = {
     200: "OK",
@@ -209,6 +218,7 @@ def state() -> tuple:
         CourtList.objects.count(),
         list(ListChange.objects.order_by("pk").values_list("pk", "state")),
         list(Court.objects.order_by("pk").values_list("pk", "cath_location_id", "list_changes")),
+        list(Unavailability.objects.order_by("pk").values_list("pk", "starts_at", "reason")),
     )
 
 
@@ -256,6 +266,10 @@ def send(client: Client, case: Case, world, url: str):
             name: resolve_placeholders(value, case, world)
             for name, value in ((body.headers if body else None) or {}).items()
         }
+        if body and body.file is not None:  # a file as the body (the imports)
+            return client.generic(
+                case.method, url, body.file, content_type=body.content_type, headers=headers
+            )
         return client.generic(
             case.method,
             url,

@@ -39,6 +39,7 @@ from bookings.models import (
     Court,
     FeedToken,
     Hearing,
+    Unavailability,
     Witness,
 )
 from evidence_suites.models import Closure, Force, Suite
@@ -70,6 +71,7 @@ RESOURCES = {
     "report-assumptions": Assumption,
     "suites": Suite,
     "witnesses": Witness,
+    "unavailability": Unavailability,
 }
 REAL_IDS: dict[str, list[int]] = {}  # filled in once the data exists
 
@@ -141,7 +143,7 @@ def before_generate_path_parameters(context, strategy):
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker):
     """The demo data set, plus what it has none of: a closure over a booking (so an attention
-    flag) and a calendar feed token of each caller's."""
+    flag), a witness's day of leave, and a calendar feed token of each caller's."""
     # A Wednesday lunchtime, the week the clocks go forward: the same data on every run.
     with (
         time_machine.travel(london(2027, 3, 24, 12, 30), tick=True),
@@ -158,6 +160,13 @@ def demo_data(django_db_setup, django_db_blocker):
             ends_at=booking.ends_at,
             reason="Refurbishment",
         )
+        if not Unavailability.objects.exists():  # a day of leave, after every demo booking
+            Unavailability.objects.create(
+                witness=booking.witness,
+                starts_at=london(2027, 6, 1, 0),
+                ends_at=london(2027, 6, 2, 0),
+                reason="annual_leave",
+            )
         tokens = {}
         for role, username in CALLERS.items():
             user = User.objects.get(username=username)
@@ -213,6 +222,7 @@ UNSAFE_BY_ID = [
     "DELETE /api/v1/feed-tokens/{id}/",
     "DELETE /api/v1/suites/{id}/",
     "DELETE /api/v1/suites/{suite_pk}/closures/{id}/",
+    "DELETE /api/v1/witnesses/{witness_pk}/unavailability/{id}/",
     "POST /api/v1/attention/{id}/resolve/",
     "POST /api/v1/bookings/{id}/cancel/",
     "POST /api/v1/bookings/{id}/check-in/",

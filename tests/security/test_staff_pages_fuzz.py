@@ -48,7 +48,12 @@ PK_OBJECT = {
     "calendar-feeds": "feed_token",
     "court-lists": "court",
 }
-OTHER_KEYWORDS = {"flag_pk": "flag", "closure_pk": "closure", "change_pk": "list_change"}
+OTHER_KEYWORDS = {
+    "flag_pk": "flag",
+    "closure_pk": "closure",
+    "change_pk": "list_change",
+    "period_pk": "unavailability",
+}
 #: Values that have broken pages before, or sit at the edge of what a field holds.
 EDGES = [
     "",

@@ -259,7 +259,8 @@ class BookChoiceForm(forms.Form):
 
 
 class BookConfirmForm(GovukFormMixin, forms.Form):
-    """Step 3: the special measures and notes that go with the booking."""
+    """Step 3: the special measures and notes that go with the booking, and, when the time is
+    in the witness's dates to avoid, why they are booked anyway."""
 
     needs_supporter = forms.BooleanField(
         required=False, label="A supporter will be with the witness"
@@ -287,4 +288,14 @@ class BookConfirmForm(GovukFormMixin, forms.Form):
         label="Notes for staff (optional)",
         validators=[no_control_characters_but_line_breaks],
         help_text="Never sent to the witness, the suite or the court",
+    )
+    override_unavailability = forms.CharField(
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why book the witness in their dates to avoid?",
+        validators=[no_control_characters_but_line_breaks],
+        help_text="Kept in the booking's history. For example, Officer agreed to come in on "
+        "their rest day; overtime approved",
+        error_messages={"max_length": "The reason must be 200 characters or fewer"},
     )

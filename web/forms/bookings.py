@@ -45,8 +45,24 @@ class RescheduleForm(BookingActionForm):
         },
     )
 
-    refusal_fields = {"starts_at": "start_time", "ends_at": "end_time", "suite": "suite"}
+    override_unavailability = forms.CharField(
+        required=False,
+        max_length=200,
+        label="If the new time is in the witness's dates to avoid, why move it there anyway?",
+        help_text="Kept in the booking's history. For example, Officer agreed; overtime approved",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[no_control_characters_but_line_breaks],
+        error_messages={"max_length": "The reason must be 200 characters or fewer"},
+    )
+
+    refusal_fields = {
+        "starts_at": "start_time",
+        "ends_at": "end_time",
+        "suite": "suite",
+        "override_unavailability": "override_unavailability",
+    }
     refusal_codes = {
+        "witness_unavailable_dates": "override_unavailability",
         "suite_unavailable": "suite",
         "suite_closed": "suite",
         "suite_inactive": "suite",

@@ -9,6 +9,7 @@ WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
     forms.CheckboxInput: "govuk-checkboxes__input",
     forms.RadioSelect: "govuk-radios__input",
+    forms.FileInput: "govuk-file-upload",
 }
 
 

@@ -1,4 +1,5 @@
-"""Forms for the suite pages: a suite's week of opening hours, and its closures.
+"""Forms for the suite pages: a suite's week of opening hours, its closures, and its side of
+the live link.
 
 They only parse what suite managers type (dates as day, month and year; times like 09:30) and
 say in plain English what is wrong; the services decide the rules and stay the last word."""
@@ -11,9 +12,9 @@ from django import forms
 
 from core.clock import at_london
 from core.validators import no_control_characters
-from evidence_suites.models import Weekday
+from evidence_suites.models import VideoPlatform, Weekday
 
-from .fields import DATE_HINT, TIME_HINT, ClockTimeField, GovukDateField
+from .fields import DATE_HINT, TIME_HINT, ClockTimeField, GovukDateField, one_line
 from .govuk import GovukFormMixin
 
 
@@ -191,3 +192,31 @@ class ClosureForm(GovukFormMixin, forms.Form):
             if cleaned["ends_at"] <= cleaned["starts_at"]:
                 self.add_error("ends_on", "The closure must end after it starts")
         return cleaned
+
+
+class SuiteVideoForm(GovukFormMixin, forms.Form):
+    """The suite's side of the live link: the address the court dials, and the kit's system."""
+
+    video_platform = forms.ChoiceField(
+        choices=[("", "Not recorded"), *VideoPlatform.choices],
+        required=False,
+        label="Video system",
+        help_text="The system the suite's kit joins calls on",
+    )
+    video_endpoint = forms.CharField(
+        max_length=200,
+        required=False,
+        validators=one_line("the video address"),
+        label="Video address",
+        help_text="What the court dials to reach the suite, for example "
+        "sip:brighton-suite-1@video.example.police.uk",
+        error_messages={"max_length": "The video address must be 200 characters or fewer"},
+    )
+
+    def __init__(self, *args, suite, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"video_platform": suite.video_platform, "video_endpoint": suite.video_endpoint},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["video_endpoint"].widget.attrs.update(spellcheck="false", autocomplete="off")

@@ -31,11 +31,14 @@ from core.errors import DomainError
 from ..forms.book import NEW, BookStartForm
 from ..forms.errors import ErrorLink, add_refusal, error_links
 from .access import require
+from .unavailability import dates_to_avoid, period_rows
 
 #: How many hearings or witnesses step 1 lists before asking for a narrower search: a few
 #: before any search, more once the list is narrowed to a court's day or a name.
 SHORT_LIST = 8
 LIST_LIMIT = 25
+#: The chosen witness's next dates to avoid, shown by the time they are needed.
+DATES_SHOWN = 10
 
 
 def bookable(user):
@@ -124,6 +127,13 @@ def hhmm(value) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
+def _dates_to_avoid(user, witness) -> list[dict]:
+    """The chosen witness's dates to avoid from today on, by the time they are needed."""
+    if witness is None:
+        return []
+    return period_rows(dates_to_avoid(user, witness)[:DATES_SHOWN])
+
+
 #: Where a refusal from `hearing_create` or `witness_create` is shown on step 1.
 NEW_RECORD_FIELDS = {
     "starts_at": "hearing_starts",
@@ -204,6 +214,7 @@ def book(request):
     audit.record_access(
         witness_options, via="book a witness: search" if filters["q"] else "book a witness"
     )
+    chosen_witness = next((w for w in witness_options if str(w.pk) == selected_witness), None)
     return render(
         request,
         "web/book.html",
@@ -219,6 +230,8 @@ def book(request):
             "more_witnesses": more_witnesses,
             "selected_hearing": selected_hearing,
             "selected_witness": selected_witness,
+            "chosen_witness": chosen_witness,
+            "dates_to_avoid": _dates_to_avoid(user, chosen_witness),
             "new": NEW,
         },
         status=status,

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from bookings import selectors, services
+from bookings.models import UnavailabilityReason
 from core.clock import local
 from core.errors import DomainError
 from evidence_suites.models import Suite
@@ -25,6 +26,7 @@ from ..forms.book import BookChoiceForm, BookConfirmForm
 from ..forms.errors import ErrorLink, error_links
 from .access import require
 from .book import bookable, hhmm, step_query
+from .unavailability import clash_words, near_rows
 
 
 def _choice(request, data):
@@ -100,6 +102,9 @@ def book_suite(request):
         "web/book_suite.html",
         {
             "choice": data,
+            "dates_to_avoid": near_rows(
+                request.user, data["witness"], data["starts_at"], data["ends_at"]
+            ),
             "rows": rows,
             "chosen": chosen,
             "carried": _carried(request.GET),
@@ -122,6 +127,7 @@ CONFIRM_CODE_TARGETS = {
     "suite_inactive": "suite",
     "witness_unavailable": "witness",
     "witness_anonymised": "witness",
+    "witness_unavailable_dates": "window",
     "hearing_not_listed": "hearing",
     "window_in_past": "window",
 }
@@ -132,6 +138,15 @@ def _refusal_target(refusal: DomainError) -> str:
         if name in CONFIRM_TARGETS:
             return CONFIRM_TARGETS[name]
     return CONFIRM_CODE_TARGETS.get(refusal.code, "suite")
+
+
+def _clash_refusal(refusal, form) -> DomainError:
+    """The rule's refusal of a time in the witness's dates to avoid, in the page's words
+    (naming the periods), with the reason to book anyway asked for."""
+    form.add_error(
+        "override_unavailability", "Enter why you are booking the witness in their dates to avoid"
+    )
+    return DomainError(refusal.code, clash_words(refusal.periods), status_code=refusal.status_code)
 
 
 @login_required
@@ -149,6 +164,8 @@ def book_confirm(request):
     if suite is None:
         return redirect(f"{reverse('web:book-suite')}?{step_query(**_carried(source))}")
     hearing, witness = data["hearing"], data["witness"]
+    dates_to_avoid = near_rows(request.user, witness, data["starts_at"], data["ends_at"])
+    clashes = [row["period"] for row in dates_to_avoid if row["clashes"]]
     refusal = None
     if request.method == "POST":
         form = BookConfirmForm(request.POST)
@@ -167,9 +184,12 @@ def book_confirm(request):
                     interpreter_language=details["interpreter_language"].strip(),
                     live_link_basis=details["live_link_basis"],
                     notes=details["notes"].strip(),
+                    override_unavailability=details["override_unavailability"].strip(),
                 )
             except DomainError as error:
                 refusal = error
+                if isinstance(error, services.UnavailableDates):
+                    refusal = _clash_refusal(error, form)
             else:
                 told = (
                     "The witness will get a text."
@@ -202,6 +222,10 @@ def book_confirm(request):
             "carried": _carried(source),
             "change": _change_links(choice),
             "texts_witness": will_be_texted(witness),
+            "dates_to_avoid": dates_to_avoid,
+            "clashes": clashes,
+            "on_rest_day": any(p.reason == UnavailabilityReason.REST_DAY for p in clashes),
+            "overriding": bool(clashes) or form["override_unavailability"].errors,
         },
         status=refusal.status_code if refusal else (400 if form.errors else 200),
     )

@@ -24,7 +24,7 @@ from accounts.permissions import may
 from bookings import selectors, services, states, visibility
 from bookings.models import Booking
 from core.clock import local
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 from evidence_suites.models import Suite
 from evidence_suites.whereabouts import may_see_whereabouts
 from notifications.models import FAILED_STATUSES, Message, Status
@@ -34,6 +34,8 @@ from ..forms.bookings import CancelForm, CheckInForm, OutcomeForm, RescheduleFor
 from ..forms.errors import ErrorLink, add_refusal, error_links
 from ..history import History, attention_words, when
 from .access import require
+from .unavailability import clash_words, near_rows
+from .video_link import may_set_video_link
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def _render_booking(
         if visibility.sees(user, visibility.BOOKING, "attention")
         else []
     )
-    history = History(booking, selectors.booking_history(booking=booking), user=user)
+    history = History(booking, selectors.booking_history(booking=booking, user=user), user=user)
     errors = list(page_errors or []) + error_links(*built.values())
     return render(
         request,
@@ -162,6 +164,11 @@ def _render_booking(
             "message_rows": _message_rows(booking),
             "errors": errors,
             "any_action": bool(built),
+            "sets_video_link": may_set_video_link(user, booking),
+            # Shown by the form that moves the booking, to those who may see them.
+            "dates_to_avoid": near_rows(user, booking.witness, booking.starts_at, booking.ends_at)
+            if "reschedule" in built
+            else [],
         },
         status=status,
     )
@@ -227,13 +234,17 @@ def _action(name: str):
 @_action("reschedule")
 def booking_reschedule(actor, booking: Booking, data) -> str:
     before = (booking.suite_id, booking.starts_at, booking.ends_at)
-    moved = services.booking_reschedule(
-        actor=actor,
-        booking=booking,
-        suite=data["suite_object"],
-        starts_at=data["starts_at"],
-        ends_at=data["ends_at"],
-    )
+    try:
+        moved = services.booking_reschedule(
+            actor=actor,
+            booking=booking,
+            suite=data["suite_object"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            override_unavailability=data["override_unavailability"].strip(),
+        )
+    except services.UnavailableDates as refusal:
+        raise Conflict(refusal.code, _clash_refusal(refusal)) from refusal
     if before == (moved.suite_id, moved.starts_at, moved.ends_at):
         return f"Booking {moved.reference} already had that time and suite: nothing changed."
     told = " The witness will get a text." if will_be_texted(moved.witness) else ""
@@ -241,6 +252,12 @@ def booking_reschedule(actor, booking: Booking, data) -> str:
         f"Booking {moved.reference} moved to {when(moved.starts_at)} to "
         f"{local(moved.ends_at):%H:%M} at {moved.suite.name}.{told}"
     )
+
+
+def _clash_refusal(refusal) -> str:
+    """The dates to avoid a move would fall in (the rule's refusal names them), in the page's
+    words, and what to do about it."""
+    return f"{clash_words(refusal.periods)}. To move the booking there anyway, enter why"
 
 
 @_action("cancel")

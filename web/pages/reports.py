@@ -347,6 +347,7 @@ def build_report(*, user, period: Period, group_by: str) -> dict:
         "assumptions": assumptions,
         "has_force_figures": any(a["force"] for a in assumptions),
         "method": by_month["method"],
+        "notes": by_month["notes"],
         "csv_url": csv_url(period, group_by),
         "management": management_rows(information),
     }

@@ -1,5 +1,6 @@
 """Staff pages: suites. Everyone signed in sees the suites and a suite's week; the force's
-suite managers (and admins) also keep its opening hours and closures up to date."""
+suite managers (and admins) also keep its opening hours, closures and video details up to
+date."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from evidence_suites.models import Closure, Suite, Weekday
 from evidence_suites.whereabouts import may_see_whereabouts
 
 from ..forms.errors import ErrorLink, error_links
-from ..forms.suites import ClosureForm, OpeningHoursForm
+from ..forms.suites import ClosureForm, OpeningHoursForm, SuiteVideoForm
 
 #: Past closures shown under the current and future ones: enough to answer "was it shut last
 #: week?", few enough to keep the page short.
@@ -242,6 +243,27 @@ def suite_hours(request, pk: int):
     )
 
 
+# --- The suite's side of the live link --------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suite_video(request, pk: int):
+    suite = get_object_or_404(selectors.suite_list(), pk=pk)
+    _require_manager(request.user, suite)
+    form = SuiteVideoForm(request.POST if request.method == "POST" else None, suite=suite)
+    if form.is_bound and form.is_valid():
+        services.suite_update(suite=suite, **form.cleaned_data)
+        messages.success(request, f"Video details saved for {suite.name}.")
+        return redirect("web:suite", pk=suite.pk)
+    return render(
+        request,
+        "web/suite_video.html",
+        {"suite": suite, "form": form, "errors": error_links(form)},
+        status=400 if form.errors else 200,
+    )
+
+
 # --- Closures ---------------------------------------------------------------------------------
 
 
@@ -350,6 +372,7 @@ urlpatterns = [
     path("suites/", suite_list, name="suites"),
     path("suites/<int:pk>/", suite_page, name="suite"),
     path("suites/<int:pk>/hours/", suite_hours, name="suite-hours"),
+    path("suites/<int:pk>/video/", suite_video, name="suite-video"),
     path("suites/<int:pk>/closures/", suite_closures, name="suite-closures"),
     path(
         "suites/<int:pk>/closures/<int:closure_pk>/remove/",

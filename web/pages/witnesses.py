@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import Role
-from accounts.permissions import has_role, is_admin
+from accounts.permissions import has_role, is_admin, may
 from bookings import selectors
 from bookings.phone import e164
 from notifications.models import SmsOptOut
 
 from ..forms.witnesses import WitnessFilter
+from .unavailability import dates_to_avoid, period_rows
 
 WITNESSES_PER_PAGE = 50
 #: Past bookings shown on a witness's page, latest first.
@@ -55,6 +56,7 @@ def witness_list(request):
             "query": query,
             "page": page,
             "show_force": is_admin(request.user),
+            "imports_dates": may(request.user, "manage_unavailability"),
         },
     )
 
@@ -73,6 +75,7 @@ def witness_page(request, pk: int):
     past = list(
         bookings.filter(ends_at__lt=now).order_by("-starts_at", "-id")[: PAST_BOOKINGS_SHOWN + 1]
     )
+    keeps_dates = may(request.user, "manage_unavailability")
     return render(
         request,
         "web/witness.html",
@@ -85,6 +88,8 @@ def witness_page(request, pk: int):
             "past": past[:PAST_BOOKINGS_SHOWN],
             "more_past": len(past) > PAST_BOOKINGS_SHOWN,
             "show_force": is_admin(request.user),
+            "keeps_dates": keeps_dates,
+            "dates_to_avoid": period_rows(dates_to_avoid(request.user, witness)),
         },
     )
 

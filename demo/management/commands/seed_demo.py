@@ -41,7 +41,7 @@ from bookings import services
 from bookings.models import Booking, Hearing, HearingStatus, Outcome, WitnessType
 from core.clock import at_london, local
 from core.errors import DomainError
-from demo import court_lists, data, reference
+from demo import court_lists, data, readiness, reference
 from demo.planner import (
     DayPlanner,
     PlannedBooking,
@@ -255,6 +255,9 @@ class Command(AuditedCommand):
             )
             demo_suites = {suite.pk: suite for suite in suites.values()}
             seed_schedule(days, planner_for, demo_suites, now, created, notes)
+            readiness.seed_suite_endpoints(suites, created)
+            readiness.seed_court_links(today, created)
+            avoiding = readiness.seed_dates_to_avoid(today, created)
             reference.seed_users(created)
             pending = settings.DEMO_COURT_LISTS_PENDING
             revisions = court_lists.seed_court_lists(
@@ -268,7 +271,8 @@ class Command(AuditedCommand):
                 f"{court_lists.revision_words(revision)}; its witnesses are texted."
                 for revision in revisions
             ]
-        self._report(days, created, notes, arriving)
+        said = [f"Dates to avoid: {line}." for line in avoiding]
+        self._report(days, created, notes, said + arriving)
 
     def _report(
         self, days: list[date], created: Counter, notes: list[str], arriving: list[str]

@@ -22,4 +22,6 @@ docs/benchmarks.md.
     feed.py             a court's calendar feed (and its 304) vs icalendar alone
     report.py           reports.selectors.hours_saved vs one GROUP BY
     sms.py              stand-down texts through Celery vs posting them with the twilio SDK
+    court_lists.py      a national morning's court lists read vs json.loads + jsonschema alone
+    court_list_storm.py a revised list's stand-down storm, POST to last text, vs the twilio SDK
 """

@@ -151,9 +151,9 @@ INSERT INTO bookings_booking (
     reference, hearing_id, witness_id, suite_id, starts_at, ends_at, occupied_from,
     occupied_until, status, cancellation_reason, live_link_basis, needs_supporter,
     needs_intermediary, interpreter_language, notes, version, notice_version, created_by_id,
-    created_at, updated_at)
+    created_at, updated_at, link_version, overrides_rest_day, video_url, video_room, video_pin)
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'confirmed', '', 'cja_2003_s51', false, false, '', '',
-        1, 1, %s, now(), now())
+        1, 1, %s, now(), now(), 0, false, '', '', '')
 """
 
 

@@ -58,7 +58,8 @@ BOOKING_COLUMNS = _words(
     "id reference hearing_id witness_id suite_id starts_at ends_at occupied_from "
     "occupied_until status cancellation_reason cancelled_at outcome checked_in_at released_at "
     "witness_confirmed_at live_link_basis needs_supporter needs_intermediary "
-    "interpreter_language notes version notice_version created_by_id created_at updated_at"
+    "interpreter_language notes version notice_version created_by_id created_at updated_at "
+    "link_version overrides_rest_day video_url video_room video_pin"
 )
 
 
@@ -152,6 +153,11 @@ def _booking_row(world: World, rng: random.Random, suite: Suite, day: date, slot
         world.schedulers[suite.force][0],
         created,
         updated,
+        0,  # link_version: no court link yet (#17), as the model has it by default
+        False,
+        "",
+        "",
+        "",
     )
 
 

@@ -58,6 +58,8 @@ class Sizes:
     creates: int = _scaled(2_000, 200)
     #: Pairs of requests for the same suite at the same time, sent together: one must lose.
     clashing_pairs: int = _scaled(20, 5)
+    #: Courts whose lists (144 hearings each) are read in the national morning.
+    morning_courts: int = _scaled(130, 10)
 
 
 SIZES = Sizes()

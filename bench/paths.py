@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 
 from . import environment, measure, servers
 from .environment import CLIENTS, REPEATS, SIZES
@@ -163,6 +164,8 @@ def run_paths(
     cpu.update({f"text {how}": spent for how, spent in result["cpu_per_text"].items()})
     budgets.append(_budget(rows[-1], result["cpu_per_text"]["through Celery"], "text"))
 
+    _court_lists(world, url, app_url, twilio_url, log_dir, started, rows, facts, cpu)
+
     say(f"history: loading up to {SIZES.report_bookings:,} bookings")
     data.load_history(conn, world, window)
     data.finish(conn, world)
@@ -195,6 +198,57 @@ def run_paths(
         "floor": floor,
         "budgets": budgets,
     }
+
+
+def _court_lists(world, url, app_url, twilio_url, log_dir, started, rows, facts, cpu) -> None:
+    """Issue #16's two paths (bench/court_lists.py), while Celery runs."""
+    from . import court_list_storm, court_lists
+
+    say(
+        f"court lists: a national morning, {SIZES.morning_courts} lists of "
+        f"{court_lists.HEARINGS_PER_LIST} hearings"
+    )
+    result = court_lists.morning(world, app_url, REPEATS, SIZES.morning_courts)
+    facts["national_morning"] = result["facts"]
+    rows.append(
+        measure.Row(
+            f"National morning: {SIZES.morning_courts} lists, "
+            f"{result['facts']['hearings']:,} hearings read and compared",
+            "json.loads + jsonschema alone",
+            result["ours"],
+            result["limit"],
+            3,
+            at_least=False,
+        )
+    )
+    say(
+        f"court lists: a stand-down storm, {court_list_storm.STORM_HEARINGS} hearings dropped, "
+        f"{court_list_storm.STORM_TEXTS} witnesses"
+    )
+    pids = {server.name: server.pid for server in started}
+    profiles = [
+        servers.Profile.start(server, log_dir, "storm")
+        for server in started
+        if server.name in ("gunicorn", "celery")
+    ]
+    result = court_list_storm.storm(
+        world, url, app_url, twilio_url, REPEATS, pids, after=result["day"] + timedelta(days=1)
+    )
+    for profile in profiles:
+        profile.stop()
+    facts["stand_down_storm"] = result["facts"]
+    rows.append(
+        measure.Row(
+            f"Stand-down storm: a list drops {court_list_storm.STORM_HEARINGS} hearings, "
+            f"{court_list_storm.STORM_TEXTS} texts (POST to last text)",
+            f"{court_list_storm.STORM_TEXTS} texts, one process, twilio SDK",
+            result["ours"],
+            result["limit"],
+            2,
+            at_least=False,
+        )
+    )
+    cpu["storm, per text (POST to last text)"] = result["cpu_per_text"]
 
 
 def _budget(row: measure.Row, cpu: dict[str, float], unit: str) -> str:

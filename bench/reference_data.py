@@ -149,6 +149,8 @@ def load_reference_data(conn: psycopg.Connection, now: datetime) -> World:
                 "accessibility_notes": "Step-free access",
                 "contact_phone": "01632 960123",
                 "contact_email": f"suite-{n + 1}@{code}.police.example",
+                "video_platform": "",  # #17's dial-in details: none, the model's default
+                "video_endpoint": "",
                 "created_at": now,
                 "updated_at": now,
             }

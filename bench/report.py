@@ -37,7 +37,10 @@ SELECT w.force_id, f.name,
   count(*) FILTER (WHERE w.witness_type = 'police_officer' AND b.status = 'completed'
                      AND b.checked_in_at IS NULL) AS did_not_attend,
   count(*) FILTER (WHERE w.witness_type = 'police_officer' AND b.status = 'confirmed')
-    AS attendance_not_recorded
+    AS attendance_not_recorded,
+  count(*) FILTER (WHERE w.witness_type = 'police_officer' AND b.checked_in_at IS NOT NULL
+                     AND b.status IN ('checked_in', 'completed')
+                     AND b.overrides_rest_day) AS rest_day_overrides
 FROM bookings_booking b
 JOIN bookings_witness w ON w.id = b.witness_id
 JOIN evidence_suites_force f ON f.id = w.force_id
@@ -82,6 +85,8 @@ def _check_same(report: dict, rows: list[tuple]) -> None:
     for offset, reason in enumerate(EXCLUSIONS):
         if excluded[reason] != sum(row[5 + offset] for row in rows):
             raise AssertionError(f"hours_saved excluded {reason} differs from the GROUP BY")
+    if report["totals"]["rest_day_overrides"] != sum(row[-1] for row in rows):
+        raise AssertionError("hours_saved rest-day overrides differ from the GROUP BY")
 
 
 def run(world: grid.World, database_url: str, repeats: int) -> tuple[Measure, Measure, dict]:

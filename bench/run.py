@@ -4,7 +4,8 @@
 2. Load the working set (200 suites, 20,000 bookings around today, a busy court's 5,000-event
    feed) and the slots the booking path will book.
 3. Start the fake Twilio and gunicorn (production settings, config/gunicorn.py) on loopback.
-4. Availability, feed, booking creation; then Celery workers and the stand-down texts.
+4. Availability, feed, booking creation; then Celery workers, the stand-down texts and the
+   court lists (a national morning's lists read, a revised list's stand-down storm).
 5. Load the history up to 1,000,000 bookings; the hours-saved report.
 6. Print the table (and write it, with the raw runs, to var/bench/results.{md,json}).
 

@@ -62,6 +62,20 @@ def _insert_booking(booking: Booking) -> None:
     raise RuntimeError("Could not find a free booking reference.")
 
 
+def _slot(suite: Suite, starts_at: datetime, ends_at: datetime, overridden: list) -> dict:
+    """Where and when a booking made or moved is: its suite, its window, the window it holds
+    (set-up and turnaround included) and whether it was booked over a rest day."""
+    occupied_from, occupied_until = rules.occupied_window(suite, starts_at, ends_at)
+    return {
+        "suite": suite,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "occupied_from": occupied_from,
+        "occupied_until": occupied_until,
+        "overrides_rest_day": overrides_rest_day(overridden),
+    }
+
+
 def _require_status(booking: Booking, allowed: Iterable[str], action: str) -> None:
     """Refuse (409) what the booking's status does not allow; `action` as the refusal says it."""
     if booking.status not in allowed:
@@ -108,17 +122,11 @@ def booking_create(
     overridden, override_reason = unavailability_check(
         witness=witness, starts_at=starts_at, ends_at=ends_at, override=override_unavailability
     )
-    occupied_from, occupied_until = rules.occupied_window(suite, starts_at, ends_at)
     booking = Booking(
         hearing=hearing,
         witness=witness,
-        suite=suite,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        occupied_from=occupied_from,
-        occupied_until=occupied_until,
-        overrides_rest_day=overrides_rest_day(overridden),
         created_by=actor,
+        **_slot(suite, starts_at, ends_at, overridden),
         **details,
     )
     _insert_booking(booking)
@@ -201,16 +209,10 @@ def booking_reschedule(
     )
     if overrides_rest_day(overridden) != booking.overrides_rest_day:
         changes["overrides_rest_day"] = (booking.overrides_rest_day, not booking.overrides_rest_day)
-    occupied_from, occupied_until = rules.occupied_window(suite, starts_at, ends_at)
     booking = _compare_and_swap(
         booking,
         sources,
-        suite=suite,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        occupied_from=occupied_from,
-        occupied_until=occupied_until,
-        overrides_rest_day=overrides_rest_day(overridden),
+        **_slot(suite, starts_at, ends_at, overridden),
         witness_confirmed_at=None,
         notice_version=F("version") + 1,  # news: the witness and the calendars are told
     )

@@ -75,8 +75,9 @@ COURT_SEES: dict[str, frozenset[str]] = {
     BOOKING: _COURT_BOOKING,
     WITNESS: frozenset({"id", "initials", "witness_type", "anonymised_at"}),
     # A history entry's changes, by field: the booking's, and the entries' own (a flag raised
-    # or resolved, a message sent or failed, with the provider's error code).
-    HISTORY: _COURT_BOOKING | {"message", "error_code"},
+    # or resolved, a message sent or failed, with the provider's error code, the court's own
+    # published list that moved or stood the booking down).
+    HISTORY: _COURT_BOOKING | {"message", "error_code", "court_list"},
     MESSAGE: frozenset(
         {
             "id",

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from accounts.models import Role
 from bookings import services as bookings_services
 from bookings.models import BookingEvent, BookingStatus, Hearing, HearingStatus
 from core.errors import Conflict, DomainError
@@ -13,8 +14,8 @@ from court_lists.models import ChangeState, CourtList, ListChange, ReadOutcome
 from court_lists.readers import ListFormatError
 from court_lists.services import change_apply, change_dismiss
 from notifications.models import Message
-from tests.factories import HearingFactory, london
-from tests.helpers import book
+from tests.factories import HearingFactory, UserFactory, london
+from tests.helpers import book, signed_in
 
 from .conftest import (
     DROPPED_URN,
@@ -231,6 +232,20 @@ def test_each_applied_change_names_its_list_in_the_bookings_history(
         MOVED_URN: [moved.pk],
         DROPPED_URN: [dropped.pk],
     }
+
+
+def test_the_courts_own_users_read_which_list_moved_their_booking(
+    clock, brighton_applies, suite, officer
+):
+    read_sample(brighton_applies, STANDARD)
+    moved = book(Hearing.objects.get(case_reference=MOVED_URN), officer, suite)
+    read_sample(brighton_applies, REVISED)
+    clerk = UserFactory(role=Role.COURT_USER, force=None, court=brighton_applies)
+
+    history = signed_in(clerk).get(f"/api/v1/bookings/{moved.pk}/history/").json()["results"]
+
+    (note,) = [entry for entry in history if entry["action"] == "court_list"]
+    assert note["changes"]["court_list"][1].startswith("Magistrates' standard list for Wed 24")
 
 
 def test_a_fault_half_way_through_applying_leaves_nothing_behind(

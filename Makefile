@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen
 MANAGE := $(RUN) python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test lint migrations-check schema install browser fuzz bench soak
+.PHONY: run test lint migrations-check schema install browser fuzz bench soak messages
 
 # The demo's court lists: the watched folder beat sweeps, and where seed_demo leaves the revised
 # list that beat moves into it a few minutes after seeding (README, "Court lists").
@@ -44,6 +44,14 @@ install:
 	mkdir -p var/court-lists/inbox
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build:css
+	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	$(MANAGE) compilemessages --locale cy --ignore '.venv/*' --ignore 'node_modules/*'
+
+# Gather the translatable strings into the Welsh catalogue (docs/welsh.md); a test fails when this
+# would change it or leaves a string untranslated.
+MESSAGES_ARGS := --locale cy --no-location --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
+messages: install
+	$(MANAGE) makemessages $(MESSAGES_ARGS)
 
 # The fuzzers only, with more examples than CI's (15 per API operation, 8 per staff page, method
 # and role): the API schema (schemathesis) and the staff pages (Hypothesis). FUZZ_EXAMPLES=500

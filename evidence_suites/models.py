@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.timezone import localtime
 
 from core.db import PostgresExclusionConstraint, TsTzRange
+from core.languages import Language
 from core.validators import (
     in_service_years,
     no_control_characters,
@@ -16,6 +17,13 @@ from core.validators import (
 class Force(models.Model):
     code = models.SlugField(max_length=20, unique=True, help_text="Short code, e.g. 'sussex'.")
     name = models.CharField(max_length=120, unique=True, validators=[no_control_characters])
+    default_witness_language = models.CharField(
+        max_length=5,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text="The language a new witness of this force is written to in when they have not "
+        "said (forces in Wales: both).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -41,6 +49,13 @@ class Suite(models.Model):
         max_length=120,
         validators=[no_control_characters],
         help_text="The public name; this is what a witness's SMS shows.",
+    )
+    name_cy = models.CharField(
+        "name in Welsh",
+        max_length=120,
+        blank=True,
+        validators=[no_control_characters],
+        help_text="The public name in Welsh text (the English name when blank).",
     )
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="suites")
     address = models.TextField(validators=[no_control_characters_but_line_breaks])

@@ -23,6 +23,13 @@ class Court(models.Model):
     code = models.SlugField(max_length=30, unique=True)
     # The name goes into invites' subjects and texts; the rest is refused the same way.
     name = models.CharField(max_length=120, validators=[no_control_characters])
+    name_cy = models.CharField(
+        "name in Welsh",
+        max_length=120,
+        blank=True,
+        validators=[no_control_characters],
+        help_text="The court's name in Welsh text (the English name when blank).",
+    )
     address = models.TextField(validators=[no_control_characters_but_line_breaks])
     postcode = models.CharField(max_length=10, validators=[no_control_characters])
     latitude = models.DecimalField(max_digits=8, decimal_places=5)

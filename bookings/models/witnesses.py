@@ -3,6 +3,7 @@
 from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.languages import Language
 from core.validators import no_control_characters
 from evidence_suites.models import Force
 
@@ -32,6 +33,13 @@ class Witness(models.Model):
     sms_opt_out = models.BooleanField(
         default=False, help_text="The number replied STOP: no SMS is sent to it."
     )
+    language = models.CharField(
+        max_length=5,
+        choices=Language.choices,
+        blank=True,
+        help_text="The language the witness is written to in (texts, their page, invites). "
+        "Left blank, the force's default.",
+    )
     anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -43,6 +51,15 @@ class Witness(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        # One home for "a witness who has not said takes their force's default": the API, the
+        # staff pages, the admin, the imports and the demo all create witnesses through here.
+        if not self.language:
+            self.language = self.force.default_witness_language
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "language"}
+        super().save(*args, **kwargs)
 
     @property
     def initials(self) -> str:

@@ -191,6 +191,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # --- Time and language ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# Staff pages are English; what a witness gets follows their language (core.languages), Welsh
+# from the project's catalogue, compiled by `make install` (docs/welsh.md).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -135,12 +135,50 @@ def _written(booking: Booking, planned: list[Message]) -> list[Message]:
     return messages
 
 
+class _DueAtCommit:
+    """Messages an event made due, to be handed to the workers when the transaction commits.
+
+    Every event registers one of these with `on_commit`; the first of a transaction's to run
+    hands over what all of them hold, texts first and in their own tasks of SEND_BATCH (no text
+    waits behind an invite's calendar and email), then the invites; the rest find nothing left.
+    A court list that stands 120 bookings down in one transaction is five tasks of texts, not
+    120 tasks of a text and its invites. Ids from a savepoint that rolled back may be handed
+    over with the rest: their rows do not exist, so no worker can claim them."""
+
+    def __init__(self, messages: list[Message], now: datetime, waiting: list[_DueAtCommit]):
+        self.texts = [m.pk for m in messages if m.channel == Channel.SMS and self._due(m, now)]
+        self.emails = [m.pk for m in messages if m.channel != Channel.SMS and self._due(m, now)]
+        self.waiting = waiting  # this connection's, shared by its transaction's events
+
+    @staticmethod
+    def _due(message: Message, now: datetime) -> bool:
+        return message.status == Status.PENDING and message.not_before <= now
+
+    def __bool__(self) -> bool:
+        return bool(self.texts or self.emails)
+
+    def __call__(self) -> None:
+        together = [self, *(due for due in self.waiting if due is not self)]
+        self.waiting.clear()
+        enqueue([pk for due in together for pk in due.texts])
+        enqueue([pk for due in together for pk in due.emails])
+        for due in together:
+            due.texts, due.emails = [], []
+
+
 def _dispatch_after_commit(messages: list[Message]) -> None:
-    due_now = [
-        m.pk for m in messages if m.status == Status.PENDING and m.not_before <= timezone.now()
-    ]
-    if due_now:
-        transaction.on_commit(lambda: enqueue(due_now))
+    """Hand the messages due now to the workers once the caller's transaction commits (at once
+    outside one), together with the rest of that transaction's (`_DueAtCommit`)."""
+    connection = transaction.get_connection()
+    waiting = connection.__dict__.setdefault("outbox_due_at_commit", [])
+    registered = {id(func) for _, func, _ in connection.run_on_commit}
+    # What a rolled-back transaction left behind is not handed over with the next one's.
+    waiting[:] = [due for due in waiting if id(due) in registered]
+    due = _DueAtCommit(messages, timezone.now(), waiting)
+    if due:
+        if connection.in_atomic_block:
+            waiting.append(due)
+        transaction.on_commit(due)
 
 
 def _to_outbox(booking: Booking, planned: list[Message]) -> list[Message]:

@@ -167,7 +167,11 @@ def hearing_vacate(*, actor: User | None, hearing: Hearing, reason: str) -> Hear
         },
     )
     hearing.affected_booking_ids = []
-    for booking in hearing.bookings.filter(status__in=OPEN_STATUSES).select_related("hearing"):
+    # With what each stand-down's texts and invites are written from, read once for them all.
+    standing = hearing.bookings.filter(status__in=OPEN_STATUSES).select_related(
+        "hearing__court", "witness", "suite"
+    )
+    for booking in standing:
         if states.may(booking.status, "cancel"):
             booking_cancel(actor=actor, booking=booking, reason=f"Hearing vacated: {reason}")
         else:

@@ -86,5 +86,16 @@ def _compare_and_swap(booking: Booking, expected_statuses: Iterable[str], **valu
             "booking_changed",
             "The booking was changed by someone else a moment ago; reload it and try again.",
         )
+    # The re-read forgets the related rows the caller read with the booking (refresh_from_db
+    # clears them); those it still points at are kept, so a court list standing 120 bookings
+    # down does not read each witness and suite again, one at a time.
+    related = {
+        field: getattr(booking, field.name)
+        for field in booking._meta.concrete_fields
+        if field.is_relation and field.is_cached(booking)
+    }
     booking.refresh_from_db()
+    for field, row in related.items():
+        if row is not None and getattr(booking, field.attname) == row.pk:
+            setattr(booking, field.name, row)
     return booking

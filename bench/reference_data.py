@@ -114,7 +114,10 @@ def load_reference_data(conn: psycopg.Connection, now: datetime) -> World:
     rng = random.Random(1)
     forces, suites, hours, courts = [], [], [], []
     for n, (code, name, _lat, _lon) in enumerate(FORCES, start=1):
-        forces.append({"id": n, "code": f"bench-{code}", "name": name})
+        # #18's language: the model's default (English), as for every force outside Wales.
+        forces.append(
+            {"id": n, "code": f"bench-{code}", "name": name, "default_witness_language": "en"}
+        )
         world.forces.append(n)
     for n in range(SIZES.suites):
         force, number = n % len(FORCES), n // len(FORCES)
@@ -136,6 +139,7 @@ def load_reference_data(conn: psycopg.Connection, now: datetime) -> World:
                 "id": suite.id,
                 "code": f"{code}-{number + 1:02d}",
                 "name": f"{town} video suite {number + 1}",
+                "name_cy": "",
                 "force_id": force + 1,
                 "address": f"{number + 1} Station Road\n{town}",
                 "postcode": f"BN{number % 9 + 1} 1AA",
@@ -174,6 +178,7 @@ def load_reference_data(conn: psycopg.Connection, now: datetime) -> World:
                     "id": len(courts) + 1,
                     "code": f"{code}-mc-{c + 1}",
                     "name": f"{town} Magistrates' Court",
+                    "name_cy": "",
                     "address": f"The Law Courts\n{town}",
                     "postcode": "BN1 1AA",
                     "latitude": round(lat + 0.05 * c, 5),
@@ -246,6 +251,7 @@ def _load_witnesses(conn, world: World, now: datetime, rng: random.Random) -> No
                     "phone": f"+447700900{witness_id % 1000:03d}",
                     "email": email,
                     "sms_opt_out": False,
+                    "language": "en",  # their force's default
                     "anonymised_at": None,
                     "created_at": now,
                     "updated_at": now,

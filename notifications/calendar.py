@@ -3,7 +3,17 @@ when it is cancelled, with the booking's stable UID and, as SEQUENCE, the notice
 the link version it was written for (a new court link is a new invite to the suite, one higher).
 
 The suite's invite carries the live link (the suite's dial address, the court's link or room,
-the PIN); the witness's never does."""
+the PIN); the witness's never does.
+
+The witness's invite is in their language (`Witness.language`, through the catalogue under
+locale/cy): its subject, body, SUMMARY and DESCRIPTION, with the date in that language's day and
+month names (Django's own cy formats) and the court's and suite's Welsh names in Welsh; for
+both (`en_cy`) each text holds Welsh first, then English, in one invite. SUMMARY and
+DESCRIPTION say their language with RFC 5545's LANGUAGE parameter (section 3.2.10, allowed on
+both: sections 3.8.1.12 and 3.8.1.5) when the invite is in one; a bilingual one has no single
+tag to give (a property has one LANGUAGE, an event one SUMMARY and one DESCRIPTION), so it
+carries none, and its email's Content-Language lists both (RFC 3282). The suite's invite goes
+to staff and stays English."""
 
 from __future__ import annotations
 
@@ -11,6 +21,9 @@ from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 
 from bookings.calendar import (
     add_video_link,
@@ -21,10 +34,36 @@ from bookings.calendar import (
 )
 from bookings.models import Booking, BookingStatus, WitnessType
 from core.clock import local
+from core.languages import language_parts
 from evidence_suites.models import Suite
 from evidence_suites.whereabouts import WHERE_TO_GO_SEPARATELY, shareable_location
 
-__all__ = ["booking_uid", "invite_calendar", "invite_text"]
+__all__ = ["booking_uid", "invite_calendar", "invite_languages", "invite_text", "name_in"]
+
+#: evidence_suites.whereabouts' line, marked here for the catalogue (it is looked up as that
+#: module has it, so the two must say the same: tests/notifications/test_welsh_invites.py).
+gettext_noop("The witness care team will tell you where to go.")
+
+#: The language of the staff's invites (the suite's).
+STAFF_LANGUAGE = "en-gb"
+
+
+def name_in(thing, language: str) -> str:
+    """A court's or suite's name in `language` (a Django language code): in Welsh, its Welsh
+    name when it has one; else its name."""
+    return thing.name_cy if language == "cy" and thing.name_cy else thing.name
+
+
+def language_tag(language: str) -> str:
+    """The BCP 47 tag (RFC 5646) of a Django language code: en-GB, cy."""
+    return translation.to_locale(language).replace("_", "-")
+
+
+def invite_languages(booking: Booking, audience: str) -> tuple[str, ...]:
+    """The Django languages an invite is written in, in order: the witness's, or English."""
+    if audience == "suite":
+        return (STAFF_LANGUAGE,)
+    return language_parts(booking.witness.language)
 
 
 def _address(value: str, name: str | None = None) -> icalendar.vCalAddress:
@@ -39,31 +78,57 @@ def invite_text(
 ) -> tuple[str, str]:
     """The summary and description of an invite, written for who receives it. `suite` is the
     suite a suite's invite is for, when that is one the booking has moved away from."""
+    if audience == "suite":
+        return _suite_text(booking, cancelled=cancelled, suite=suite)
+    cancelled = cancelled or booking.status == BookingStatus.CANCELLED
+    texts = []
+    for language in invite_languages(booking, audience):
+        with translation.override(language):
+            texts.append(_witness_text(booking, language, cancelled=cancelled))
+    return " / ".join(summary for summary, _ in texts), "\n\n".join(text for _, text in texts)
+
+
+def _witness_text(booking: Booking, language: str, *, cancelled: bool) -> tuple[str, str]:
+    """The witness's summary and description in the active language, `language`."""
+    hearing, suite = booking.hearing, booking.suite
+    start, arrive = local(booking.starts_at), local(booking.arrive_by)
+    suite_name = name_in(suite, language)
+    summary = gettext("Give evidence by video link at %(suite)s") % {"suite": suite_name}
+    lines = [
+        gettext("When: %(date)s at %(time)s.")
+        % {"date": date_format(start, "l j F Y"), "time": f"{start:%H:%M}"},
+        gettext("Please arrive at %(suite)s by %(time)s.")
+        % {"suite": suite_name, "time": f"{arrive:%H:%M}"},
+        gettext("You will give evidence to %(court)s.")
+        % {"court": name_in(hearing.court, language)},
+    ]
+    if booking.witness.witness_type == WitnessType.POLICE_OFFICER:
+        lines.append(gettext("Case reference (URN): %(urn)s.") % {"urn": hearing.case_reference})
+    if suite.location_confidential:
+        lines.append(gettext(WHERE_TO_GO_SEPARATELY))
+    lines.append(gettext("Booking reference: %(reference)s.") % {"reference": booking.reference})
+    contact = suite.contact_phone or settings.WITNESS_CARE_PHONE
+    lines.append(gettext("Questions: %(contact)s.") % {"contact": contact})
+    if cancelled:
+        summary = gettext("Cancelled: %(summary)s") % {"summary": summary}
+        lines.insert(0, gettext("This booking is cancelled: you are not needed."))
+    return summary, "\n".join(lines)
+
+
+def _suite_text(booking: Booking, *, cancelled: bool, suite: Suite | None) -> tuple[str, str]:
+    """The suite's summary and description (staff: English)."""
     hearing = booking.hearing
     left = suite is not None and suite.pk != booking.suite_id
     suite = suite or booking.suite
-    arrive = local(booking.arrive_by)
-    if audience == "suite":
-        summary = f"Video link {booking.reference}: {hearing.court.name}"
-        lines = [
-            f"Booking {booking.reference} at {suite.name}.",
-            f"Court: {hearing.court.name}{', ' + hearing.courtroom if hearing.courtroom else ''}.",
-            f"Witness: {booking.witness.get_witness_type_display().lower()}, "
-            f"initials {booking.witness.initials}.",
-        ]
-        if not left and not cancelled and booking.status != BookingStatus.CANCELLED:
-            lines += video_link_lines(booking)
-    else:
-        summary = f"Give evidence by video link at {suite.name}"
-        lines = [
-            f"Please arrive at {suite.name} by {arrive:%H:%M}.",
-            f"You will give evidence to {hearing.court.name}.",
-        ]
-        if booking.witness.witness_type == WitnessType.POLICE_OFFICER:
-            lines.append(f"Case reference (URN): {hearing.case_reference}.")
-        if suite.location_confidential:
-            lines.append(WHERE_TO_GO_SEPARATELY)
-        lines.append(f"Booking reference: {booking.reference}.")
+    summary = f"Video link {booking.reference}: {hearing.court.name}"
+    lines = [
+        f"Booking {booking.reference} at {suite.name}.",
+        f"Court: {hearing.court.name}{', ' + hearing.courtroom if hearing.courtroom else ''}.",
+        f"Witness: {booking.witness.get_witness_type_display().lower()}, "
+        f"initials {booking.witness.initials}.",
+    ]
+    if not left and not cancelled and booking.status != BookingStatus.CANCELLED:
+        lines += video_link_lines(booking)
     contact = suite.contact_phone or settings.WITNESS_CARE_PHONE
     lines.append(f"Questions: {contact}.")
     if left:
@@ -73,6 +138,14 @@ def invite_text(
         summary = f"Cancelled: {summary}"
         lines.insert(0, "This booking is cancelled: you are not needed.")
     return summary, "\n".join(lines)
+
+
+def _witness_location(suite: Suite, languages: tuple[str, ...]) -> str:
+    """Where the witness's invite says the suite is: whereabouts' shareable location (the name
+    alone when confidential), named in the invite's languages (Welsh / English when both)."""
+    shared = shareable_location(suite)  # starts with the suite's name
+    names = dict.fromkeys(name_in(suite, language) for language in languages)
+    return " / ".join(names) + shared[len(suite.name) :]
 
 
 def invite_calendar(
@@ -94,14 +167,22 @@ def invite_calendar(
     calendar = new_calendar(method=method)
     summary, description = invite_text(booking, audience, cancelled=cancelled, suite=suite)
     left = suite is not None and suite.pk != booking.suite_id
+    languages = invite_languages(booking, audience)
+    if audience == "suite":
+        location = suite.name if left else shareable_location(booking.suite)
+    else:
+        location = _witness_location(booking.suite, languages)
     event = booking_event(
         booking,
         summary=summary,
         description=description,
-        location=suite.name if left else shareable_location(booking.suite),
+        location=location,
         cancelled=cancelled,
         sequence=booking.notice_version + booking.link_version if sequence is None else sequence,
     )
+    if len(languages) == 1:
+        for name in ("summary", "description"):
+            event[name].params["language"] = language_tag(languages[0])
     if audience == "suite" and not left and not cancelled:
         add_video_link(event, booking)
     organiser_name, organiser_email = parseaddr(settings.DEFAULT_FROM_EMAIL)

@@ -6,6 +6,10 @@ not before the first, from today and within the next two years; the messages are
 witness's words, and the error summary links to the first box of the date at fault.
 
 (The staff pages' date field is web's, a layer above this one, so this parses its own boxes.)
+
+The words are in the page's language (the view validates under it). Each date's messages are
+whole sentences, not the date's name slotted into one frame: Welsh mutates a word after "i'r",
+"yn" and the like, and a translator needs the whole sentence to get it right.
 """
 
 from __future__ import annotations
@@ -13,13 +17,59 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 #: How far ahead a witness may say they cannot do.
 YEARS_AHEAD = 2
 PARTS = ("day", "month", "year")
-HINT = "For example, 8 3 2027"
-NOUNS = {"from": "first day you cannot do", "to": "last day you cannot do"}
-LEGENDS = {"from": "First day you cannot do", "to": "Last day you cannot do"}
+HINT = _("For example, 8 3 2027")
+DATES = ("from", "to")
+LEGENDS = {"from": _("First day you cannot do"), "to": _("Last day you cannot do")}
+LABELS = {
+    "day": pgettext_lazy("date box", "Day"),
+    "month": pgettext_lazy("date box", "Month"),
+    "year": pgettext_lazy("date box", "Year"),
+}
+#: What is missing from a date, the end of "must include ...".
+MISSING = {
+    # Translators: the end of "The first (or last) day you cannot do must include ...".
+    ("day",): _("a day"),
+    ("month",): _("a month"),
+    ("year",): _("a year"),
+    ("day", "month"): _("a day and a month"),
+    ("day", "year"): _("a day and a year"),
+    ("month", "year"): _("a month and a year"),
+}
+MESSAGES = {
+    "from": {
+        # Translators: %(missing)s is "a day", "a month and a year" and so on, translated too.
+        "missing": _("The first day you cannot do must include %(missing)s"),
+        "numbers": _("The first day you cannot do must be a real date, in numbers"),
+        "year": _("The year of the first day you cannot do must have 4 numbers"),
+        "real": _("The first day you cannot do must be a real date"),
+    },
+    "to": {
+        "missing": _("The last day you cannot do must include %(missing)s"),
+        "numbers": _("The last day you cannot do must be a real date, in numbers"),
+        "year": _("The year of the last day you cannot do must have 4 numbers"),
+        "real": _("The last day you cannot do must be a real date"),
+    },
+}
+
+
+def _too_far(name: str) -> str:
+    if name == "from":
+        return ngettext(
+            "The first day you cannot do must be within the next %(years)s year",
+            "The first day you cannot do must be within the next %(years)s years",
+            YEARS_AHEAD,
+        ) % {"years": YEARS_AHEAD}
+    return ngettext(
+        "The last day you cannot do must be within the next %(years)s year",
+        "The last day you cannot do must be within the next %(years)s years",
+        YEARS_AHEAD,
+    ) % {"years": YEARS_AHEAD}
 
 
 def years_after(day: date, years: int) -> date:
@@ -48,7 +98,7 @@ class CannotDoDatesForm(forms.Form):
     def _date(self, name: str) -> date | None:
         """The date typed in `name`'s boxes, None when they are all empty; a problem with it
         goes on its day box."""
-        noun = NOUNS[name]
+        messages = MESSAGES[name]
         boxes = [f"{name}_{part}" for part in PARTS]
         if any(box in self.errors for box in boxes):  # e.g. a NUL character, refused by Django
             return None
@@ -57,20 +107,22 @@ class CannotDoDatesForm(forms.Form):
             return None
         missing = [part for part, text in zip(PARTS, (day, month, year), strict=True) if not text]
         if missing:
-            self.add_error(f"{name}_day", f"The {noun} must include a {' and a '.join(missing)}")
+            self.add_error(
+                f"{name}_day", str(messages["missing"]) % {"missing": MISSING[tuple(missing)]}
+            )
             return None
         if not all(t.isascii() and t.isdigit() for t in (day, month, year)):
-            self.add_error(f"{name}_day", f"The {noun} must be a real date, in numbers")
+            self.add_error(f"{name}_day", str(messages["numbers"]))
             return None
         if len(year) != 4:
-            self.add_error(f"{name}_day", f"The year of the {noun} must have 4 numbers")
+            self.add_error(f"{name}_day", str(messages["year"]))
             return None
         try:
             if len(day) > 2 or len(month) > 2:
                 raise ValueError
             return date(int(year), int(month), int(day))
         except ValueError:
-            self.add_error(f"{name}_day", f"The {noun} must be a real date")
+            self.add_error(f"{name}_day", str(messages["real"]))
             return None
 
     def _typed(self, name: str) -> bool:
@@ -83,14 +135,17 @@ class CannotDoDatesForm(forms.Form):
             return cleaned
         first, last = first or last, last or first
         if first < self.today:
-            self.add_error("from_day", f"The {NOUNS['from']} must be today or in the future")
+            self.add_error(
+                "from_day", gettext("The first day you cannot do must be today or in the future")
+            )
         elif last < first:
-            self.add_error("to_day", f"The {NOUNS['to']} must be the same as or after the first")
+            self.add_error(
+                "to_day",
+                gettext("The last day you cannot do must be the same as or after the first"),
+            )
         elif last > years_after(self.today, YEARS_AHEAD):
             name = "to" if self._typed("to") else "from"
-            self.add_error(
-                f"{name}_day", f"The {NOUNS[name]} must be within the next {YEARS_AHEAD} years"
-            )
+            self.add_error(f"{name}_day", _too_far(name))
         cleaned["first"], cleaned["last"] = first, last
         return cleaned
 
@@ -111,14 +166,14 @@ class CannotDoDatesForm(forms.Form):
                 "boxes": [
                     {
                         "name": f"{name}_{part}",
-                        "label": part.title(),
+                        "label": LABELS[part],
                         "value": self[f"{name}_{part}"].value() or "",
                         "width": 4 if part == "year" else 2,
                     }
                     for part in PARTS
                 ],
             }
-            for name in NOUNS
+            for name in DATES
         ]
 
     def errors_by_date(self) -> dict[str, list[str]]:
@@ -129,7 +184,7 @@ class CannotDoDatesForm(forms.Form):
                     text for part in PARTS for text in self.errors.get(f"{name}_{part}", [])
                 )
             )
-            for name in NOUNS
+            for name in DATES
         }
 
     def error_links(self) -> list[dict[str, str]]:

@@ -1,6 +1,7 @@
 """Invites by email: the calendar invite (or its CANCEL) for the witness or the suite, sent to
 their address as it is when it goes, with the notice version plus the link version it was
-written for as its SEQUENCE, so a calendar keeps the newest."""
+written for as its SEQUENCE, so a calendar keeps the newest. The witness's is in their language
+(`calendar.invite_text`), and its Content-Language says which (both, Welsh first, for `en_cy`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from bookings.models import HistoryAction
 
-from .calendar import invite_calendar, invite_text
+from .calendar import invite_calendar, invite_languages, invite_text, language_tag
 from .history import message_record
 from .models import Audience, Kind, Message, Status
 from .wanted import addressed
@@ -38,6 +39,11 @@ def send(message: Message) -> None:
         body=description,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
+        headers={
+            "Content-Language": ", ".join(
+                language_tag(language) for language in invite_languages(booking, message.audience)
+            )
+        },
     )
     # The calendar part says its iTIP method, as RFC 6047 asks; clients act on it.
     email.attach_alternative(ics.decode(), f"text/calendar; method={method}")

@@ -51,7 +51,9 @@ def masked(url: str) -> str:
 def booking_for_token(token: str) -> Booking | None:
     """The booking a live link opens, or None for an unknown or expired token."""
     link = (
-        WitnessLink.objects.select_related("booking__suite", "booking__hearing__court")
+        WitnessLink.objects.select_related(
+            "booking__suite", "booking__hearing__court", "booking__witness"
+        )
         .filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
         .first()
     )
@@ -59,3 +61,13 @@ def booking_for_token(token: str) -> Booking | None:
         return None
     WitnessLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
     return link.booking
+
+
+def link_language(token: str) -> str | None:
+    """The language of the witness a link was for, live or expired (their page says it has
+    expired in their language), or None for a token never issued."""
+    return (
+        WitnessLink.objects.filter(token_hash=token_hash(token))
+        .values_list("booking__witness__language", flat=True)
+        .first()
+    )

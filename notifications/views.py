@@ -1,20 +1,32 @@
 """The witness's page, opened from the link in their SMS. No account: the link's secret is the
-key. Plain English, phone-first, and no personal data beyond what they need to turn up.
+key. Plain words, phone-first, and no personal data beyond what they need to turn up.
 
 "I cannot attend" may carry the dates they cannot do (`forms.CannotDoDatesForm`): recorded as a
 period of their dates to avoid (reason other, source witness) in the same transaction as their
 reply, so their scheduler sees both the attention item and the period. Works without JavaScript.
+
+The page is in the witness's language (`Witness.language`): Welsh for `cy`, Welsh first for
+`en_cy` (both: the first of its parts), English for `en`. A switch at the top ("English" /
+"Cymraeg") is a plain link, `?lang=en` or `?lang=cy`, which the page's forms and its redirect
+keep; `<html lang>` and `Content-Language` say which the page is in. Without a booking (an
+unknown link, too many requests) the page follows the switch, else the browser's languages;
+an expired link knows its witness, so follows theirs. Only the page's words and its form's
+validation run in the witness's language: the services (which may write to staff) do not.
 """
 
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -22,13 +34,73 @@ from bookings import services as booking_services
 from bookings.models import Booking, BookingStatus, UnavailabilityReason, UnavailabilitySource
 from core.clock import at_london, local
 from core.errors import Conflict
+from core.languages import language_parts
 from core.throttling import PageRateThrottle
 
+from .calendar import language_tag, name_in
 from .forms import HINT, CannotDoDatesForm
-from .links import booking_for_token
+from .links import booking_for_token, link_language
 
 #: What the scheduler reads on a period the witness gave: no words of the witness's own.
 PERIOD_NOTE = "The witness said so on their booking page ({reference})."
+
+#: The switch's `?lang=` values and the Django languages they choose.
+SWITCH = {"en": "en-gb", "cy": "cy"}
+
+
+def _chosen(request) -> str | None:
+    """The switch's choice, when the address carries one (`en` or `cy`)."""
+    value = request.GET.get("lang", "")
+    return value if value in SWITCH else None
+
+
+def _language(request, witness_language: str | None) -> str:
+    """The page's Django language: the switch's, else the witness's (Welsh first when both),
+    else, with no witness to ask, the browser's among ours (English when it prefers neither)."""
+    if chosen := _chosen(request):
+        return SWITCH[chosen]
+    if witness_language is not None:
+        return language_parts(witness_language)[0]
+    return translation.get_language_from_request(request)
+
+
+def _switch(language: str) -> list[dict]:
+    """The switch's two items, each named in its own language: the page's shown as current,
+    the other a link to this page in it (a relative `?lang=`, so the path, and its secret, stay
+    as they are)."""
+    return [
+        {
+            "label": label,
+            "lang": language_tag(SWITCH[value]),
+            "current": SWITCH[value] == language,
+            "href": "?" + urlencode({"lang": value}),
+            "hint": hint,
+        }
+        for value, label, hint in (
+            ("en", "English", "Change the language to English"),
+            ("cy", "Cymraeg", "Newid yr iaith i'r Gymraeg"),
+        )
+    ]
+
+
+def _render(request, template: str, context: dict, *, language: str, status: int = 200):
+    with translation.override(language):
+        context = {
+            **context,
+            "html_lang": language_tag(language),
+            "switch": _switch(language),
+        }
+        response = render(request, template, context, status=status)
+    response["Content-Language"] = language_tag(language)
+    return response
+
+
+def _name(thing, language: str) -> str:
+    """A court's or suite's name in the page's language; an English name standing in for a
+    Welsh one is marked so, for screen readers."""
+    if language == "cy" and not thing.name_cy:
+        return format_html('<span lang="en-GB">{}</span>', thing.name)
+    return name_in(thing, language)
 
 
 def _is_open(booking: Booking) -> bool:
@@ -71,17 +143,28 @@ def witness_page(request, token: str):
     # Guessing tokens is what the limit is for: 30 a minute per address (settings).
     throttle = PageRateThrottle("witness_page")
     if not throttle.allow_request(request, None):
-        response = render(request, "notifications/witness_rate_limited.html", status=429)
+        response = _render(
+            request,
+            "notifications/witness_rate_limited.html",
+            {},
+            language=_language(request, None),
+            status=429,
+        )
         response["Retry-After"] = throttle.retry_after()
+        patch_vary_headers(response, ["Accept-Language"])  # its language may be the browser's
         return response
     booking = booking_for_token(token)
     if booking is None:
-        return render(
+        response = _render(
             request,
             "notifications/witness_not_found.html",
             {"contact": settings.WITNESS_CARE_PHONE},
+            language=_language(request, link_language(token)),
             status=404,
         )
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+    language = _language(request, booking.witness.language)
     today = local(timezone.now()).date()
     dates_form = CannotDoDatesForm(today=today)
     if request.method == "POST":
@@ -90,28 +173,38 @@ def witness_page(request, token: str):
             booking_services.booking_witness_confirm(booking=booking, channel="web page")
         elif answer == "cannot_attend":
             dates_form = CannotDoDatesForm(request.POST, today=today)
-            if dates_form.is_valid():
+            with translation.override(language):  # its messages are the page's
+                valid = dates_form.is_valid()
+            if valid:
                 _cannot_attend(booking, dates_form.dates())
         else:
-            return HttpResponse("Choose one of the buttons.", status=400)
+            with translation.override(language):
+                response = HttpResponse(gettext("Choose one of the buttons."), status=400)
+            response["Content-Language"] = language_tag(language)
+            return response
         if not dates_form.errors:
-            return redirect(request.path + f"?answered={answer}")
-    response = _page(request, booking, dates_form)
+            query = {"answered": answer} | ({"lang": lang} if (lang := _chosen(request)) else {})
+            return redirect(f"{request.path}?{urlencode(query)}")
+    response = _page(request, booking, dates_form, language)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"  # the link's secret never leaves in a Referer
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
-def _page(request, booking: Booking, dates_form: CannotDoDatesForm) -> HttpResponse:
+def _page(request, booking: Booking, dates_form: CannotDoDatesForm, language: str) -> HttpResponse:
     suite = booking.suite
     start = local(booking.starts_at)
+    chosen = _chosen(request)
     context = {
         "booking": booking,
         "suite": suite,
+        "suite_name": _name(suite, language),
         "start": start,
         "arrive": local(booking.arrive_by),
-        "court": booking.hearing.court,
+        "court_name": _name(booking.hearing.court, language),
+        # The switch's choice goes with the page's forms (posted without JavaScript).
+        "form_action": "?" + urlencode({"lang": chosen}) if chosen else "",
         "is_cancelled": booking.status == BookingStatus.CANCELLED,
         "is_open": _is_open(booking),
         "answered": request.GET.get("answered"),
@@ -122,4 +215,6 @@ def _page(request, booking: Booking, dates_form: CannotDoDatesForm) -> HttpRespo
         "errors": dates_form.error_links() if dates_form.is_bound else [],
     }
     status = 400 if dates_form.is_bound and dates_form.errors else 200
-    return render(request, "notifications/witness_page.html", context, status=status)
+    return _render(
+        request, "notifications/witness_page.html", context, language=language, status=status
+    )

@@ -26,7 +26,17 @@ TWILIO_API_BASE_URL = env.str(
 )
 TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10)
 WITNESS_CARE_PHONE = env.str("WITNESS_CARE_PHONE", default="01632 960000")
+# The most parts a text to a witness may take (a part: 160 GSM-7 characters, or 70 UCS-2; 153
+# or 67 once split); over it, each language's optional last sentence is dropped, English's
+# first (notifications.texts, docs/welsh.md "Length"). English or Welsh alone: 2. Both, Welsh
+# first: 4, which holds both languages and the link with any suite name the model allows.
 SMS_MAX_SEGMENTS = 2
+SMS_MAX_SEGMENTS_BILINGUAL = 4
+# A Welsh letter GSM-7 lacks in a suite's name (ŵ, ŷ, â...) makes a text with Welsh in it go as
+# UCS-2, a part holding less than half as much: 4 parts cannot hold both languages then, so
+# such texts have budgets of their own (English texts drop those accents and stay at 2).
+SMS_MAX_SEGMENTS_WELSH_UCS2 = 5
+SMS_MAX_SEGMENTS_BILINGUAL_UCS2 = 9
 MESSAGE_MAX_ATTEMPTS = env.int("MESSAGE_MAX_ATTEMPTS", default=8)
 REMINDER_AHEAD_WORKING_DAYS = env.int("REMINDER_AHEAD_WORKING_DAYS", default=2)
 REMINDER_AHEAD_AT = env.str("REMINDER_AHEAD_AT", default="10:00")

@@ -218,6 +218,33 @@ def record(
     return entry
 
 
+def record_many(
+    instances: Iterable[models.Model],
+    *,
+    changes: dict[str, Any],
+    actor: User | None = None,
+    actor_label: str = "",
+    **details: Any,
+) -> None:
+    """`record` for many objects that saw the same event (a court's list naming every booking
+    it stood down), in one INSERT."""
+    entries = [
+        _entry(
+            instance,
+            action=Action.UPDATE,
+            changes=changes,
+            actor=actor,
+            actor_label=actor_label,
+            **details,
+        )
+        for instance in instances
+    ]
+    for entry in entries:
+        _attribute(entry)  # bulk_create sends no pre_save
+    if entries:
+        AuditEntry.objects.bulk_create(entries)
+
+
 def record_access(instances: Iterable[models.Model], *, via: str, **details: Any) -> None:
     """A read of personal data (DPA 2018 s.62, "consultation"): one entry per object shown, all
     in one INSERT. `via` says which page or endpoint; what was searched for is never kept (it is

@@ -372,14 +372,12 @@ def _apply(change: ListChange, *, court_list: CourtList, actor: User | None) -> 
                 actor=actor, hearing=hearing, reason=vacate_reason(court_list)
             )
         affected = sorted(hearing.affected_booking_ids)
-    named = list_words(court_list)
-    for booking in Booking.objects.filter(pk__in=affected).order_by("pk"):
-        bookings_services.booking_event_record(
-            booking=booking,
-            actor=actor,
-            action=HistoryAction.COURT_LIST,
-            changes={"court_list": (None, named)},
-        )
+    bookings_services.booking_events_record(
+        bookings=list(Booking.objects.filter(pk__in=affected).order_by("pk")),
+        actor=actor,
+        action=HistoryAction.COURT_LIST,
+        changes={"court_list": (None, list_words(court_list))},
+    )
     change.hearing = hearing
     change.state = ChangeState.APPLIED
     change.booking_ids = affected

@@ -23,7 +23,7 @@ from .hearings import (
     hearing_update,
     hearing_vacate,
 )
-from .history import booking_event_build, booking_event_record
+from .history import booking_event_build, booking_event_record, booking_events_record
 from .lifecycle import (
     booking_cancel,
     booking_check_in,
@@ -52,6 +52,7 @@ __all__ = [
     "booking_create",
     "booking_event_build",
     "booking_event_record",
+    "booking_events_record",
     "booking_reschedule",
     "booking_set_video_link",
     "booking_update_details",

@@ -51,6 +51,31 @@ def booking_event_record(**entry: Any) -> BookingEvent:
     return event
 
 
+def booking_events_record(
+    *,
+    bookings: list[Booking],
+    action: str,
+    changes: dict[str, tuple[Any, Any]],
+    actor: User | None = None,
+) -> list[BookingEvent]:
+    """The same entry in the history of each of `bookings` (a court's list naming the bookings
+    it moved or stood down), with its audit entries: two INSERTs however many bookings."""
+    events = BookingEvent.objects.bulk_create(
+        [
+            booking_event_build(booking=booking, action=action, changes=changes, actor=actor)
+            for booking in bookings
+        ]
+    )
+    if events:
+        audit.record_many(
+            bookings,
+            changes=events[0].changes,
+            actor=actor,
+            event=action,
+        )
+    return events
+
+
 def booking_event_build(
     *,
     booking: Booking,

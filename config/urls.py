@@ -95,6 +95,7 @@ urlpatterns = [
     path("webhooks/twilio/status/", webhooks.twilio_status, name="twilio-status"),
     path("webhooks/twilio/inbound/", webhooks.twilio_inbound, name="twilio-inbound"),
     path("w/<str:token>/", witness_views.witness_page, name="witness-page"),
+    path("w/<str:token>/calendar.ics", witness_views.witness_calendar, name="witness-calendar"),
     path("feeds/<str:token>.ics", feed_views.feed, name="feed"),
     path("feeds/", feed_views.feed, name="feed-by-query"),
     path("healthz", health.healthz, name="healthz"),

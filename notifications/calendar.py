@@ -13,7 +13,11 @@ DESCRIPTION say their language with RFC 5545's LANGUAGE parameter (section 3.2.1
 both: sections 3.8.1.12 and 3.8.1.5) when the invite is in one; a bilingual one has no single
 tag to give (a property has one LANGUAGE, an event one SUMMARY and one DESCRIPTION), so it
 carries none, and its email's Content-Language lists both (RFC 3282). The suite's invite goes
-to staff and stays English."""
+to staff and stays English.
+
+The witness's page offers the same facts as a download ("Add to calendar", `witness_download`):
+published rather than requested (METHOD:PUBLISH), in the page's one language, under the same
+UID and SEQUENCE as their newest invite."""
 
 from __future__ import annotations
 
@@ -38,7 +42,14 @@ from core.languages import language_parts
 from evidence_suites.models import Suite
 from evidence_suites.whereabouts import WHERE_TO_GO_SEPARATELY, shareable_location
 
-__all__ = ["booking_uid", "invite_calendar", "invite_languages", "invite_text", "name_in"]
+__all__ = [
+    "booking_uid",
+    "invite_calendar",
+    "invite_languages",
+    "invite_text",
+    "name_in",
+    "witness_download",
+]
 
 #: evidence_suites.whereabouts' line, marked here for the catalogue (it is looked up as that
 #: module has it, so the two must say the same: tests/notifications/test_welsh_invites.py).
@@ -71,6 +82,11 @@ def _address(value: str, name: str | None = None) -> icalendar.vCalAddress:
     if name:
         address.params["cn"] = icalendar.vText(name)
     return address
+
+
+def _organiser() -> icalendar.vCalAddress:
+    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return _address(email, name or None)
 
 
 def invite_text(
@@ -185,8 +201,7 @@ def invite_calendar(
             event[name].params["language"] = language_tag(languages[0])
     if audience == "suite" and not left and not cancelled:
         add_video_link(event, booking)
-    organiser_name, organiser_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    event.add("organizer", _address(organiser_email, organiser_name or None))
+    event.add("organizer", _organiser())
     attendee_address = _address(attendee)
     attendee_address.params["role"] = icalendar.vText("REQ-PARTICIPANT")
     attendee_address.params["partstat"] = icalendar.vText("NEEDS-ACTION")
@@ -194,3 +209,29 @@ def invite_calendar(
     event.add("attendee", attendee_address)
     calendar.add_component(event)
     return method, calendar.to_ical()
+
+
+def witness_download(booking: Booking, *, language: str) -> bytes:
+    """The booking as a witness adds it to their calendar from their page ("Add to calendar"),
+    in `language` (a Django language code: the page's): the facts of their invite (its
+    SUMMARY, DESCRIPTION and LOCATION, so no address for a confidential suite and never the
+    live link), published (METHOD:PUBLISH, RFC 5546 section 3.2.1: an event to keep, not a
+    meeting to answer) under the booking's UID and the SEQUENCE of the witness's newest
+    invite, so adding it again, or beside the emailed invite, updates the one event. Only for
+    a booking still ahead: the page offers no download for one stood down."""
+    calendar = new_calendar(method="PUBLISH")
+    with translation.override(language):
+        summary, description = _witness_text(booking, language, cancelled=False)
+    event = booking_event(
+        booking,
+        summary=summary,
+        description=description,
+        location=_witness_location(booking.suite, (language,)),
+        cancelled=False,
+        sequence=booking.notice_version + booking.link_version,
+    )
+    for name in ("summary", "description"):
+        event[name].params["language"] = language_tag(language)
+    event.add("organizer", _organiser())
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -12,6 +12,11 @@ keep; `<html lang>` and `Content-Language` say which the page is in. Without a b
 unknown link, too many requests) the page follows the switch, else the browser's languages;
 an expired link knows its witness, so follows theirs. Only the page's words and its form's
 validation run in the witness's language: the services (which may write to staff) do not.
+
+Before the day (a booking still ahead), the page also has its booking reference (for when they
+phone), "Add to calendar" (`calendar.ics` under the same link, the invite's facts in the page's
+language), a plain link to OpenStreetMap's directions (none for a confidential suite), and what
+happens on the day (witness_page_on_the_day.html).
 """
 
 from __future__ import annotations
@@ -31,18 +36,27 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from bookings import services as booking_services
-from bookings.models import Booking, BookingStatus, UnavailabilityReason, UnavailabilitySource
+from bookings.models import (
+    OPEN_STATUSES,
+    Booking,
+    BookingStatus,
+    UnavailabilityReason,
+    UnavailabilitySource,
+)
 from core.clock import at_london, local
 from core.errors import Conflict
 from core.languages import language_parts
 from core.throttling import PageRateThrottle
 
-from .calendar import language_tag, name_in
+from .calendar import language_tag, name_in, witness_download
 from .forms import HINT, CannotDoDatesForm
 from .links import booking_for_token, link_language
 
 #: What the scheduler reads on a period the witness gave: no words of the witness's own.
 PERIOD_NOTE = "The witness said so on their booking page ({reference})."
+
+#: OpenStreetMap's directions, to a point (`?to=LAT,LON`): a plain link, no tracking parameters.
+DIRECTIONS = "https://www.openstreetmap.org/directions"
 
 #: The switch's `?lang=` values and the Django languages they choose.
 SWITCH = {"en": "en-gb", "cy": "cy"}
@@ -108,6 +122,21 @@ def _is_open(booking: Booking) -> bool:
     return booking.status == BookingStatus.CONFIRMED
 
 
+def _is_ahead(booking: Booking) -> bool:
+    """Whether the booking is still to come (not stood down, not over): the page then offers
+    the calendar download, directions and what happens on the day."""
+    return booking.status in OPEN_STATUSES and booking.ends_at > timezone.now()
+
+
+def _directions(suite) -> str | None:
+    """OpenStreetMap's directions to the suite (the witness enters where from): its coordinates
+    alone, no tracking. None for a confidential suite, whose whereabouts never leave staff
+    screens (evidence_suites.whereabouts)."""
+    if suite.location_confidential:
+        return None
+    return f"{DIRECTIONS}?{urlencode({'to': f'{suite.latitude},{suite.longitude}'})}"
+
+
 def _cannot_attend(booking: Booking, dates: tuple[date, date] | None) -> None:
     """Their reply, and the days they cannot do as one period (whole London days), together.
     The same days sent twice (a second press) are recorded once."""
@@ -134,12 +163,9 @@ def _cannot_attend(booking: Booking, dates: tuple[date, date] | None) -> None:
         )
 
 
-# The link's secret is the only credential, so a cross-site post would need it too; and the
-# page's no-referrer policy makes browsers send `Origin: null`, which Django's CSRF check
-# refuses. So no CSRF token here.
-@csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
-def witness_page(request, token: str):
+def _opened(request, token: str) -> Booking | HttpResponse:
+    """The booking a live link opens, or the page saying why it does not: too many requests
+    (429) or a link unknown or expired (404). The page and its calendar download share both."""
     # Guessing tokens is what the limit is for: 30 a minute per address (settings).
     throttle = PageRateThrottle("witness_page")
     if not throttle.allow_request(request, None):
@@ -164,6 +190,25 @@ def witness_page(request, token: str):
         )
         patch_vary_headers(response, ["Accept-Language"])
         return response
+    return booking
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the link's secret never leaves in a Referer
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# The link's secret is the only credential, so a cross-site post would need it too; and the
+# page's no-referrer policy makes browsers send `Origin: null`, which Django's CSRF check
+# refuses. So no CSRF token here.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def witness_page(request, token: str):
+    booking = _opened(request, token)
+    if isinstance(booking, HttpResponse):
+        return booking
     language = _language(request, booking.witness.language)
     today = local(timezone.now()).date()
     dates_form = CannotDoDatesForm(today=today)
@@ -185,11 +230,7 @@ def witness_page(request, token: str):
         if not dates_form.errors:
             query = {"answered": answer} | ({"lang": lang} if (lang := _chosen(request)) else {})
             return redirect(f"{request.path}?{urlencode(query)}")
-    response = _page(request, booking, dates_form, language)
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the link's secret never leaves in a Referer
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _private(_page(request, booking, dates_form, language))
 
 
 def _page(request, booking: Booking, dates_form: CannotDoDatesForm, language: str) -> HttpResponse:
@@ -207,6 +248,10 @@ def _page(request, booking: Booking, dates_form: CannotDoDatesForm, language: st
         "form_action": "?" + urlencode({"lang": chosen}) if chosen else "",
         "is_cancelled": booking.status == BookingStatus.CANCELLED,
         "is_open": _is_open(booking),
+        "is_ahead": _is_ahead(booking),
+        # Relative, as the switch is: the path, and its secret, stay as they are.
+        "calendar_href": "calendar.ics" + ("?" + urlencode({"lang": chosen}) if chosen else ""),
+        "directions_href": _directions(suite),
         "answered": request.GET.get("answered"),
         "contact": suite.contact_phone or settings.WITNESS_CARE_PHONE,
         "dates_form": dates_form,
@@ -218,3 +263,37 @@ def _page(request, booking: Booking, dates_form: CannotDoDatesForm, language: st
     return _render(
         request, "notifications/witness_page.html", context, language=language, status=status
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def witness_calendar(request, token: str):
+    """ "Add to calendar": the booking as an .ics (`calendar.witness_download`) in the page's
+    language (the switch's `?lang=` travels with the page's link to it), under the page's rate
+    limit and expiry. A booking stood down or over has nothing to add: a page says which (410)."""
+    booking = _opened(request, token)
+    if isinstance(booking, HttpResponse):
+        return booking
+    language = _language(request, booking.witness.language)
+    if not _is_ahead(booking):
+        chosen = _chosen(request)
+        context = {
+            "is_cancelled": booking.status == BookingStatus.CANCELLED,
+            "suite_name": _name(booking.suite, language),
+            "start": local(booking.starts_at),
+            "page_href": "./" + ("?" + urlencode({"lang": chosen}) if chosen else ""),
+        }
+        return _private(
+            _render(
+                request,
+                "notifications/witness_calendar_gone.html",
+                context,
+                language=language,
+                status=410,
+            )
+        )
+    response = HttpResponse(
+        witness_download(booking, language=language), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
+    response["Content-Language"] = language_tag(language)
+    return _private(response)

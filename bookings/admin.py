@@ -36,8 +36,8 @@ from .services.video_link import VIDEO_LINK_FIELDS
 
 @admin.register(Court)
 class CourtAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "postcode", "contact_email", "contact_phone")
-    search_fields = ("name", "code", "postcode")
+    list_display = ("name", "code", "name_cy", "postcode", "contact_email", "contact_phone")
+    search_fields = ("name", "name_cy", "code", "postcode")
 
 
 class HearingForm(forms.ModelForm):
@@ -120,7 +120,15 @@ class HearingAdmin(admin.ModelAdmin):
 class WitnessForm(forms.ModelForm):
     class Meta:
         model = Witness
-        fields = ("full_name", "witness_type", "force", "collar_number", "phone", "email")
+        fields = (
+            "full_name",
+            "witness_type",
+            "force",
+            "collar_number",
+            "phone",
+            "email",
+            "language",  # blank: the force's default (Witness.save)
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -168,10 +176,11 @@ class WitnessAdmin(admin.ModelAdmin):
         "force",
         "collar_number",
         "phone",
+        "language",
         "sms_opt_out",
         "anonymised_at",
     )
-    list_filter = ("witness_type", "force", "sms_opt_out")
+    list_filter = ("witness_type", "force", "language", "sms_opt_out")
     list_select_related = ("force",)
     search_fields = ("full_name", "collar_number")
     autocomplete_fields = ("force",)
@@ -200,6 +209,7 @@ class WitnessAdmin(admin.ModelAdmin):
                 "collar_number",
                 "phone",
                 "email",
+                "language",
             )
         return record
 

@@ -3,6 +3,9 @@ the shape of a day's list (sittings, phases, hearing types).
 
 Places are real (Sussex's live-link rooms were in these towns' police stations); addresses,
 postcodes and coordinates are close enough for a demo, not for navigation. People are invented.
+Gwent, a force in Wales, writes to its witnesses in both languages, Welsh first, unless they
+have said (issue 18); its court and suite have Welsh names, awaiting review by a Welsh speaker
+like the catalogue (docs/welsh.md).
 Phone numbers are in Ofcom's ranges for drama (mobiles 07700 900000-900999, landlines
 01632 960000-960999) and every email domain ends in `.example`, so nothing here reaches anyone.
 """
@@ -16,10 +19,11 @@ SEED = 20270328
 DEMO_PASSWORD = "evidence-demo-2027"
 
 FORCES = [
-    # code, name
-    ("sussex", "Sussex Police"),
-    ("surrey", "Surrey Police"),
-    ("kent", "Kent Police"),
+    # code, name, the language a witness who has not said is written to in
+    ("sussex", "Sussex Police", "en"),
+    ("surrey", "Surrey Police", "en"),
+    ("kent", "Kent Police", "en"),
+    ("gwent", "Gwent Police", "en_cy"),
 ]
 
 WEEKDAYS = (0, 1, 2, 3, 4)
@@ -45,6 +49,7 @@ class SuiteRow:
     contact_phone: str
     location_confidential: bool = False
     saturday_morning: bool = False
+    name_cy: str = ""
 
 
 SUITES = [
@@ -209,6 +214,21 @@ SUITES = [
         accessibility_notes="Lift to the first floor; hearing loop.",
         contact_phone="01632 960111",
     ),
+    SuiteRow(
+        code="newport-central",
+        force="gwent",
+        name="Newport Central Police Station",
+        name_cy="Gorsaf Heddlu Ganolog Casnewydd",
+        address="Newport Central Police Station, Cardiff Road, Newport",
+        postcode="NP20 2EH",
+        latitude="51.57900",
+        longitude="-2.99800",
+        capacity=2,
+        turnaround_minutes=15,
+        kit_notes=f"{STANDARD_KIT}, document camera",
+        accessibility_notes="Step-free entrance on Cardiff Road; accessible toilet; hearing loop.",
+        contact_phone="01632 960118",
+    ),
 ]
 
 #: The suite closed in the coming fortnight, how many working days ahead, and why.
@@ -229,6 +249,7 @@ class CourtRow:
     urn_prefix: str  # the police force area's two digits in a URN
     cath_location_id: str  # the number CaTH publishes the court's daily lists under
     list_changes: str = "propose"  # what a list's changes do: wait for staff, or "apply"
+    name_cy: str = ""  # its name in Welsh text
 
 
 COURTS = [
@@ -311,6 +332,20 @@ COURTS = [
         urn_prefix="45",
         cath_location_id="1411",
     ),
+    CourtRow(
+        code="newport-mc",
+        force="gwent",
+        name="Newport (South Wales) Magistrates' Court",
+        name_cy="Llys Ynadon Casnewydd",
+        address="Faulkner Road, Newport",
+        postcode="NP20 4PR",
+        latitude="51.58930",
+        longitude="-2.99770",
+        contact_email="newport.mc@justice.example",
+        contact_phone="01632 960119",
+        urn_prefix="61",
+        cath_location_id="1560",
+    ),
 ]
 
 #: How busy each Sussex court's list of live-link hearings is, relative to the others.
@@ -321,6 +356,7 @@ URN_UNITS = {
     "sussex": ["BH", "WG", "CY", "HS", "EB", "CX", "HM", "LW"],
     "kent": ["KM", "KT", "KF"],
     "surrey": ["SG", "SS", "SW"],
+    "gwent": ["NC", "CW"],
 }
 
 #: Court sittings (Europe/London): witnesses are phased into a morning or an afternoon.
@@ -361,6 +397,7 @@ class WitnessRow:
     collar_number: str = ""
     email: str = ""
     interpreter_language: str = ""
+    language: str = ""  # blank: they have not said, so their force's default
 
 
 def _officer(name: str, collar: str, force: str, suffix: int) -> WitnessRow:
@@ -402,7 +439,22 @@ WITNESSES = [
     WitnessRow("Lily Ashworth", "vulnerable", "sussex", 301),
     WitnessRow("Grace Mwangi", "vulnerable", "sussex", 302),
     WitnessRow("Dr Helen Marsh", "expert", "sussex", 401, email="helen.marsh@forensics.example"),
+    # Gwent: a witness who asked for Welsh, and an officer who has not said (both languages).
+    WitnessRow("Siân Pritchard", "civilian", "gwent", 209, language="cy"),
+    _officer("Rhys Morgan", "PC 3318", "gwent", 121),
 ]
+
+#: Gwent's trial at Newport on the next working day, with both Gwent witnesses booked into the
+#: Newport suite (each gets a confirmation text as the demo starts): the court, the suite, the
+#: URN's unit, the courtroom, the sitting, and each witness's window in it.
+WELSH_TRIAL = (
+    "newport-mc",
+    "newport-central",
+    "NC",
+    "Court 2",
+    (time(10, 0), time(13, 0)),
+    [("Siân Pritchard", time(10, 0), time(11, 30)), ("Rhys Morgan", time(12, 0), time(13, 0))],
+)
 
 
 @dataclass(frozen=True)
@@ -420,6 +472,7 @@ USERS = [
         "sussex.scheduler", "scheduler", force="sussex", email="scheduling@sussex.police.example"
     ),
     UserRow("kent.scheduler", "scheduler", force="kent", email="scheduling@kent.police.example"),
+    UserRow("gwent.scheduler", "scheduler", force="gwent", email="scheduling@gwent.police.example"),
     UserRow("sussex.suites", "suite_manager", force="sussex", email="suites@sussex.police.example"),
     UserRow(
         "brighton.court", "court_user", court="brighton-mc", email="brighton.mc@justice.example"

@@ -39,6 +39,7 @@ LJA = {
     "sussex": "Sussex Local Justice Area",
     "kent": "Kent Local Justice Area",
     "surrey": "Surrey Local Justice Area",
+    "gwent": "Gwent Local Justice Area",
 }
 MAGISTRATES = [
     "Mrs A Whitcombe JP",

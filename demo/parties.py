@@ -49,12 +49,14 @@ ADDRESSES = {
     ],
     "kent": [("Tonbridge Road", "Maidstone", "ME16 8SL"), ("Boxley Road", "Maidstone", "ME14 2AR")],
     "surrey": [("Kingston Road", "Staines-upon-Thames", "TW18 4LN")],
+    "gwent": [("Caerleon Road", "Newport", "NP19 7BZ"), ("Commercial Road", "Newport", "NP20 2PS")],
 }
 #: The prosecutor's office by force area: its address lines and town.
 PROSECUTORS = {
     "sussex": (["Sussex Area", "City Gates", "185 Dyke Road"], "Hove"),
     "kent": (["Kent Area", "Priory Gate", "29 Union Street"], "Maidstone"),
     "surrey": (["Surrey Area", "Artillery House", "Artillery Road"], "Guildford"),
+    "gwent": (["Cymru-Wales Area", "Capital Tower", "Greyfriars Road"], "Cardiff"),
 }
 #: An offence's title and its wording (the town goes in `{town}`, the day in `{day}`).
 OFFENCES = [

@@ -39,10 +39,10 @@ def _place(row: data.SuiteRow | data.CourtRow) -> dict:
 
 def seed_forces(created: Counter) -> dict[str, Force]:
     forces = {}
-    for code, name in data.FORCES:
+    for code, name, language in data.FORCES:
         force = Force.objects.filter(code=code).first()
         if force is None:
-            force = force_create(code=code, name=name)
+            force = force_create(code=code, name=name, default_witness_language=language)
             created["forces"] += 1
         forces[code] = force
     return forces
@@ -59,6 +59,7 @@ def seed_suites(forces: dict[str, Force], created: Counter) -> dict[str, Suite]:
             suite = suite_create(
                 opening_hours=hours,
                 **_place(row),
+                name_cy=row.name_cy,
                 force=forces[row.force],
                 capacity=row.capacity,
                 turnaround_minutes=row.turnaround_minutes,
@@ -103,6 +104,7 @@ def seed_courts(created: Counter, notes: list[str]) -> dict[str, Court]:
         if court is None:
             court = services.court_create(
                 **_place(row),
+                name_cy=row.name_cy,
                 contact_email=row.contact_email,
                 contact_phone=row.contact_phone,
                 cath_location_id=row.cath_location_id,
@@ -136,6 +138,7 @@ def seed_witnesses(forces: dict[str, Force], created: Counter) -> list[Witness]:
                 collar_number=row.collar_number,
                 phone=f"+447700900{row.phone_suffix:03d}",
                 email=row.email,
+                language=row.language,
             )
             created["witnesses"] += 1
         witnesses.append(witness)

@@ -15,7 +15,8 @@ from .services import Period, check_opening_periods
 
 @admin.register(Force)
 class ForceAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "suite_count")
+    list_display = ("name", "code", "default_witness_language", "suite_count")
+    list_filter = ("default_witness_language",)
     search_fields = ("name", "code")
 
     def get_queryset(self, request):
@@ -96,12 +97,12 @@ class SuiteAdmin(admin.ModelAdmin):
     )
     list_filter = ("force", "is_active", "location_confidential", "video_platform")
     list_select_related = ("force",)
-    search_fields = ("name", "code", "postcode", "address")
+    search_fields = ("name", "name_cy", "code", "postcode", "address")
     autocomplete_fields = ("force",)
     readonly_fields = ("created_at", "updated_at")
     inlines = (OpeningHoursInline, ClosureInline)
     fieldsets = (
-        (None, {"fields": ("code", "name", "force", "is_active")}),
+        (None, {"fields": ("code", "name", "name_cy", "force", "is_active")}),
         (
             "Where",
             {

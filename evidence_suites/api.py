@@ -1,7 +1,7 @@
 """HTTP for forces, suites and closures: parse, call one service, serialise."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 
@@ -11,7 +11,7 @@ from core.errors import DomainError
 
 from . import selectors, services
 from .models import Suite
-from .serializers import ForceSerializer, SuiteSerializer
+from .serializers import ForceSerializer, ForceUpdateSerializer, SuiteSerializer
 
 
 def _periods(rows):
@@ -34,22 +34,36 @@ def _check_force_scope(user, force) -> None:
 
 
 @extend_schema(tags=["suites"])
+@extend_schema_view(partial_update=extend_schema(responses={200: ForceSerializer}))
 class ForceViewSet(
     IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Police forces. Everyone signed in reads them; admins add them."""
+    """Police forces. Everyone signed in reads them; admins add them and change them (PATCH:
+    the name, and the language new witnesses take when they have not said)."""
 
     serializer_class = ForceSerializer
     permission_classes = [ReadOrRoles]
     write_ability = "administer"
     queryset = selectors.force_list()
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return ForceUpdateSerializer
+        return ForceSerializer
 
     def perform_create(self, serializer):
         serializer.instance = services.force_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.force_update(
+            force=serializer.instance, **serializer.validated_data
+        )
 
 
 class SuiteFilter(filters.FilterSet):

@@ -7,16 +7,31 @@ from core.validators import no_control_characters
 from .models import Closure, Force, OpeningHours, Suite
 from .whereabouts import hide_whereabouts
 
+DEFAULT_LANGUAGE_HELP = (
+    "The language a new witness of the force is written to in when they have not said: `en` "
+    "English, `cy` Welsh, `en_cy` both in one message, Welsh first (forces in Wales). A change "
+    "applies to witnesses entered from then on; those already entered keep theirs."
+)
+
 
 class ForceSerializer(ModelSerializer):
     class Meta:
         model = Force
-        fields = ["id", "code", "name"]
+        fields = ["id", "code", "name", "default_witness_language"]
         # Uniqueness is the service's to refuse (as a 409); the name's own rules still hold.
         extra_kwargs = {
             "code": {"validators": []},
             "name": {"validators": [no_control_characters]},
+            "default_witness_language": {"help_text": DEFAULT_LANGUAGE_HELP},
         }
+
+
+class ForceUpdateSerializer(ForceSerializer):
+    """What an admin changes of a force (PATCH): its name and its witnesses' default language;
+    the code stays its own (sign-ins and imports name the force by it)."""
+
+    class Meta(ForceSerializer.Meta):
+        read_only_fields = ["code"]
 
 
 @extend_schema_field(
@@ -50,6 +65,7 @@ class SuiteSerializer(ModelSerializer):
             "id",
             "code",
             "name",
+            "name_cy",
             "force",
             "force_code",
             "address",
@@ -70,6 +86,10 @@ class SuiteSerializer(ModelSerializer):
         ]
         extra_kwargs = {
             "code": {"validators": []},
+            "name_cy": {
+                "help_text": "The public name in Welsh, for Welsh text; blank: the English "
+                "`name` there too."
+            },
             # What the court dials: court users need it, so it is not hidden with the
             # whereabouts of a confidential suite (its managers should not make it name the
             # place, e.g. sip:suite-4471@video.example.police.uk rather than the street).

@@ -13,6 +13,7 @@ from django.db.models import ProtectedError
 
 from accounts import audit
 from core.errors import Conflict, DomainError
+from core.languages import Language
 
 from .models import Closure, Force, OpeningHours, Suite
 
@@ -70,10 +71,37 @@ def _replace_opening_hours(suite: Suite, periods: Iterable[Period]) -> None:
 
 
 @transaction.atomic
-def force_create(*, code: str, name: str) -> Force:
+def force_create(
+    *, code: str, name: str, default_witness_language: str = Language.ENGLISH
+) -> Force:
     if Force.objects.filter(code=code).exists() or Force.objects.filter(name=name).exists():
         raise Conflict("force_exists", "A force with this code or name already exists.")
-    return Force.objects.create(code=code, name=name)
+    return Force.objects.create(
+        code=code, name=name, default_witness_language=default_witness_language
+    )
+
+
+#: What an admin may change of a force: its code stays its own (users and imports name it).
+FORCE_CHANGES = frozenset({"name", "default_witness_language"})
+
+
+@transaction.atomic
+def force_update(*, force: Force, **fields) -> Force:
+    """Change a force's name, or the language a new witness of the force is written to in when
+    they have not said. Witnesses already entered keep the language they have: each took the
+    default of the day, or said."""
+    unknown = set(fields) - FORCE_CHANGES
+    if unknown:
+        raise TypeError(f"Unknown force fields: {sorted(unknown)}")
+    force = Force.objects.select_for_update().get(pk=force.pk)
+    if "name" in fields and Force.objects.filter(name=fields["name"]).exclude(pk=force.pk).exists():
+        raise Conflict(
+            "force_exists", "A force with this name already exists.", fields={"name": ["Taken."]}
+        )
+    for name, value in fields.items():
+        setattr(force, name, value)
+    force.save()
+    return force
 
 
 @transaction.atomic

@@ -41,6 +41,7 @@ class CourtSerializer(ModelSerializer):
             "id",
             "code",
             "name",
+            "name_cy",
             "address",
             "postcode",
             "latitude",
@@ -50,7 +51,13 @@ class CourtSerializer(ModelSerializer):
             "cath_location_id",
             "list_changes",
         ]
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs = {
+            "code": {"validators": []},
+            "name_cy": {
+                "help_text": "The court's name in Welsh, for Welsh text (e.g. Llys Ynadon "
+                "Casnewydd); blank: the English `name` there too."
+            },
+        }
 
 
 class ScopedCourtField(serializers.PrimaryKeyRelatedField):

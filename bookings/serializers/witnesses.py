@@ -1,9 +1,11 @@
-"""Witnesses: a new one is of the caller's force unless an admin names another."""
+"""Witnesses: a new one is of the caller's force unless an admin names another, and is written
+to in the language they chose, else their force's default."""
 
 from rest_framework import serializers
 
 from accounts.permissions import is_admin
 from core.api import ModelSerializer
+from core.languages import Language
 from evidence_suites.models import Force
 
 from ..models import Witness
@@ -28,6 +30,16 @@ class WitnessSerializer(ModelSerializer):
         help_text="Any common UK or international form in (07700 900123, +44 7700 900123); "
         "E.164 out.",
     )
+    # Blank (or left out) is "not said": the witness takes their force's
+    # `default_witness_language` when saved (Witness.save), and the answer shows that value.
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The language their texts, page and invites are in: `en` English, `cy` "
+        "Welsh, `en_cy` both in one message, Welsh first. Left out or blank: their force's "
+        "`default_witness_language`; the answer always shows the language in use.",
+    )
 
     class Meta:
         model = Witness
@@ -40,6 +52,7 @@ class WitnessSerializer(ModelSerializer):
             "collar_number",
             "phone",
             "email",
+            "language",
             "sms_opt_out",
             "anonymised_at",
         ]

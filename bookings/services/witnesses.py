@@ -22,7 +22,10 @@ def witness_create(
     collar_number: str = "",
     phone: str = "",
     email: str = "",
+    language: str = "",
 ) -> Witness:
+    """A new witness; one who has not said their language (blank) takes their force's
+    default (Witness.save)."""
     rules.check_witness_fields(witness_type, collar_number)
     return Witness.objects.create(
         full_name=full_name.strip(),
@@ -31,6 +34,7 @@ def witness_create(
         collar_number=collar_number.strip(),
         phone=phone,
         email=email,
+        language=language,
     )
 
 

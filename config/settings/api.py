@@ -65,6 +65,9 @@ SPECTACULAR_SETTINGS = {
         "ListReadOutcomeEnum": "court_lists.models.ReadOutcome",
         "ListChangeKindEnum": "court_lists.models.ChangeKind",
         "ListChangeStateEnum": "court_lists.models.ChangeState",
+        # Witnesses' `language` and forces' `default_witness_language` (court lists' own
+        # `language` is ListLanguageEnum).
+        "WitnessLanguageEnum": "core.languages.Language",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

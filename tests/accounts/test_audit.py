@@ -160,7 +160,7 @@ def test_cancelling_a_booking_is_recorded_with_where_it_came_from(
 def test_a_change_in_the_django_admin_is_recorded(admin_browser, admin_user, sussex):
     response = admin_browser.post(
         f"/admin/evidence_suites/force/{sussex.pk}/change/",
-        {"code": "sussex", "name": "Sussex Police Service"},
+        {"code": "sussex", "name": "Sussex Police Service", "default_witness_language": "en"},
         REMOTE_ADDR="203.0.113.20",
     )
 

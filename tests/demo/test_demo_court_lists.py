@@ -21,8 +21,9 @@ from court_lists.tasks import sweep_court_list_inbox
 from demo import court_lists as demo_court_lists
 from demo import data as demo_data
 from demo.tasks import deliver_demo_court_lists
+from notifications.tasks import sweep_outbox
 from tests.factories import london
-from tests.helpers import assert_stood_down, every_value, texts_by_phone, texts_to
+from tests.helpers import assert_stood_down, every_value, texts_by_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +137,18 @@ def test_the_revised_list_arrives_with_beat_and_stands_witnesses_down_by_text(
     fake_twilio.configure(callbacks_enabled=False)
     pending, inbox = folders
     seed()
+    # As `make run` starts, beat's outbox sweep sends the demo's confirmations; what follows
+    # is what the revised list sends.
+    sweep_outbox()
+    already = {phone: len(sent) for phone, sent in texts_by_phone(fake_twilio).items()}
+
+    def texted_since() -> dict[str, list[str]]:
+        return {
+            phone: sent[already.get(phone, 0) :]
+            for phone, sent in texts_by_phone(fake_twilio).items()
+            if sent[already.get(phone, 0) :]
+        }
+
     brighton = Court.objects.get(list_changes=ListChangesPolicy.APPLY)
     before = {
         h.pk: h.starts_at
@@ -178,19 +191,19 @@ def test_the_revised_list_arrives_with_beat_and_stands_witnesses_down_by_text(
     for booking in followed:
         booking.refresh_from_db()
         assert booking.status == BookingStatus.CONFIRMED
-        (text,) = texts_to(fake_twilio, booking.witness.phone)
+        (text,) = texted_since()[str(booking.witness.phone)]
         assert text.startswith(
             f"Your video link booking has changed. It is now {when(booking.starts_at)}"
         ), text
     for booking in stood_down:
         booking.refresh_from_db()
         assert booking.status == BookingStatus.CANCELLED
-        (text,) = texts_to(fake_twilio, booking.witness.phone)
+        (text,) = texted_since()[str(booking.witness.phone)]
         suite = None if booking.suite.location_confidential else booking.suite.name
         assert_stood_down(text, on=when(booking.starts_at), suite=suite)
     # Nobody else was texted.
     texted = {str(b.witness.phone) for b in [*followed, *stood_down]}
-    assert set(texts_by_phone(fake_twilio)) == texted
+    assert set(texted_since()) == texted
 
 
 def test_a_second_run_reads_no_list_again_and_after_the_revision_leaves_none_pending(

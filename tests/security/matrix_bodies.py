@@ -39,6 +39,8 @@ BODIES = {
     "own_credentials": Body({"username": "{username}", "password": PASSWORD}),
     "wrong_password": Body({"username": "{username}", "password": "not-the-password"}),
     "new_force": Body({"code": "surrey", "name": "Surrey Police"}),
+    # What an admin sets of a force: the language its witnesses take when they have not said.
+    "witness_language_default": Body({"default_witness_language": "en_cy"}),
     "new_court": Body(
         {
             "code": "guildford-mc",

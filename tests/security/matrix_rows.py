@@ -47,6 +47,7 @@ GET    /api/v1/me/                                       401  200   200      200
 GET    /api/v1/forces/                                   401  200   200      200      200      200      200
 GET    /api/v1/forces/{force}/                           401  200   200      200      200      200      200
 POST   /api/v1/forces/                                   401  201   403      403      403      403      403      new_force
+PATCH  /api/v1/forces/{force}/                           401  200   403      403      403      403      403      witness_language_default
 GET    /api/v1/courts/                                   401  200   200      200      200      200      200
 GET    /api/v1/courts/{court}/                           401  200   200      200      200      200      200
 POST   /api/v1/courts/                                   401  201   403      403      403      403      403      new_court
@@ -135,6 +136,10 @@ GET    /suites/{suite}/hours/                            302  200   403      403
 POST   /suites/{suite}/hours/                            302  200   403      403      200|403  403      403      empty
 GET    /suites/{suite}/video/                            302  200   403      403      200|403  403      403
 POST   /suites/{suite}/video/                            302  302   403      403      302|403  403      403      empty
+GET    /suites/{suite}/day-sheet/                        302  200   403      403      200|403  403      403
+GET    /suites/{suite}/day-sheet/csv/                    302  200   403      403      200|403  403      403
+GET    /courts/{court}/day-sheet/                        302  200   403      403      403      200|403  200|403
+GET    /courts/{court}/day-sheet/csv/                    302  200   403      403      403      200|403  200|403
 GET    /suites/{suite}/closures/                         302  200   200      200      200      200      200
 POST   /suites/{suite}/closures/                         302  200   403      403      200|403  403      403      empty
 GET    /suites/{suite}/closures/{closure}/remove/        302  200   403      403      200|403  403      403
@@ -155,6 +160,8 @@ POST   /court-lists/{court}/changes/{list_change}/apply/  302  302  302|409  302
 POST   /court-lists/{court}/changes/{list_change}/dismiss/  302  302  302|409  302|409  403    302|404  302|404  empty
 GET    /witnesses/                                       302  200   200      200      404      404      404
 GET    /witnesses/{witness}/                             302  200   200|404  200|404  404      404      404
+GET    /witnesses/{witness}/language/                    302  200   200|404  200|404  404      404      404
+POST   /witnesses/{witness}/language/                    302  400   400|404  400|404  404      404      404      empty
 GET    /witnesses/dates-to-avoid/import/                 302  200   200      200      403      403      403
 POST   /witnesses/dates-to-avoid/import/                 302  400   400      400      403      403      403      empty
 GET    /witnesses/{witness}/dates-to-avoid/add/          302  200   200|404  200|404  404      404      404
@@ -192,6 +199,10 @@ POST   /w/{witness_link}/                                302  302   302      302
 GET    /w/{expired_witness_link}/                        404  404   404      404      404      404      404
 GET    /w/{unknown_secret}/                              404  404   404      404      404      404      404
 POST   /w/{unknown_secret}/                              404  404   404      404      404      404      404      attend
+GET    /w/{witness_link}/calendar.ics                    200  200   200      200      200      200      200
+POST   /w/{witness_link}/calendar.ics                    405  405   405      405      405      405      405      attend
+GET    /w/{expired_witness_link}/calendar.ics            404  404   404      404      404      404      404
+GET    /w/{unknown_secret}/calendar.ics                  404  404   404      404      404      404      404
 POST   /webhooks/twilio/status/?message={message}        403  403   403      403      403      403      403      receipt_unsigned
 POST   /webhooks/twilio/status/?message={message}        403  403   403      403      403      403      403      receipt_forged
 POST   /webhooks/twilio/status/?message={message}        204  204   204      204      204      204      204      receipt_signed

@@ -22,6 +22,7 @@ from .fields import (
     one_line,
 )
 from .govuk import GovukFormMixin
+from .witnesses import language_field
 
 #: The choice that adds a hearing or a witness instead of choosing a listed one.
 NEW = "new"
@@ -113,6 +114,9 @@ class BookStartForm(GovukFormMixin, forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com"
         },
     )
+
+    # Optional: a witness who has not said takes their force's default (Witness.save).
+    witness_language = language_field(required=False)
 
     start_time = GovukTimeField(
         noun="the time the witness is needed from", required=False, label="From (optional)"

@@ -30,6 +30,7 @@ from core.errors import DomainError
 
 from ..forms.book import NEW, BookStartForm
 from ..forms.errors import ErrorLink, add_refusal, error_links
+from ..forms.witnesses import language_radios
 from .access import require
 from .unavailability import dates_to_avoid, period_rows
 
@@ -179,6 +180,7 @@ def book(request):
                         collar_number=data["witness_collar_number"],
                         phone=data["witness_phone"],
                         email=data["witness_email"],
+                        language=data["witness_language"],
                     )
             except DomainError as refusal:
                 add_refusal(form, refusal, NEW_RECORD_FIELDS)
@@ -203,6 +205,8 @@ def book(request):
                 # A hearing added after searching a court's day is most likely on that day.
                 "hearing_court": filters["court"],
                 "hearing_date": filters["date"],
+                # A new witness of the scheduler's force: its default, until they say otherwise.
+                "witness_language": user.force.default_witness_language if user.force else "",
             },
             **form_kwargs,
         )
@@ -232,6 +236,7 @@ def book(request):
             "selected_witness": selected_witness,
             "chosen_witness": chosen_witness,
             "dates_to_avoid": _dates_to_avoid(user, chosen_witness),
+            "language_radios": language_radios(user.force),
             "new": NEW,
         },
         status=status,

@@ -8,9 +8,11 @@ status allows it (bookings.states); every rule is the services' to apply.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -27,7 +29,8 @@ from core.clock import local
 from core.errors import Conflict, DomainError
 from evidence_suites.models import Suite
 from evidence_suites.whereabouts import may_see_whereabouts
-from notifications.models import FAILED_STATUSES, Message, Status
+from notifications import texts
+from notifications.models import FAILED_STATUSES, Channel, Message, Status
 from notifications.opt_outs import will_be_texted
 
 from ..forms.bookings import CancelForm, CheckInForm, OutcomeForm, RescheduleForm
@@ -109,6 +112,21 @@ def _form(name: str, booking: Booking, data=None):
     return ACTIONS[name].form(data, prefix=name, booking=booking, **extra)
 
 
+#: A witness's link as a text is kept once sent: its secret cut short, ending "…/"
+#: (notifications.links.masked).
+MASKED_LINK = re.compile(r"\S*/w/[^\s/…]*…/")
+
+
+def text_parts(body: str) -> int | None:
+    """How many SMS parts a text takes (each one sent and charged; a Welsh ŵ, ŷ or â makes a
+    text UCS-2, 70 characters a part), counted as the phone gets it: with the whole link,
+    which is kept masked once sent, and a placeholder before."""
+    if not body:
+        return None
+    link = f"{settings.PUBLIC_BASE_URL}/w/{texts.SAMPLE_TOKEN}/"
+    return texts.segments(MASKED_LINK.sub(link, body.replace(texts.LINK_PLACEHOLDER, link)))
+
+
 def _message_rows(booking: Booking) -> list[dict]:
     rows = []
     for message in Message.objects.filter(booking=booking).order_by("created_at", "id"):
@@ -117,6 +135,7 @@ def _message_rows(booking: Booking) -> list[dict]:
                 "message": message,
                 "tag": MESSAGE_TAGS.get(message.status, "light-blue"),
                 "failed": message.status in FAILED_STATUSES,
+                "parts": text_parts(message.body) if message.channel == Channel.SMS else None,
             }
         )
     return rows

@@ -1,24 +1,36 @@
 """Staff pages: witnesses. A scheduler sees their own force's witnesses, an admin everyone's;
-other roles are told there is nothing here (404), as the API does."""
+other roles are told there is nothing here (404), as the API does. The witness's page says the
+language they are written to in, which a scheduler changes there."""
 
 from __future__ import annotations
 
 import phonenumbers
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods
 
 from accounts import audit
 from accounts.models import Role
 from accounts.permissions import has_role, is_admin, may
-from bookings import selectors
+from bookings import selectors, services
 from bookings.phone import e164
+from core.errors import DomainError
 from notifications.models import SmsOptOut
 
-from ..forms.witnesses import WitnessFilter
+from ..forms.errors import add_refusal, error_links
+from ..forms.witnesses import (
+    WitnessFilter,
+    WitnessLanguageForm,
+    language_radios,
+    language_words,
+)
+from .access import require
 from .unavailability import dates_to_avoid, period_rows
 
 WITNESSES_PER_PAGE = 50
@@ -90,11 +102,47 @@ def witness_page(request, pk: int):
             "show_force": is_admin(request.user),
             "keeps_dates": keeps_dates,
             "dates_to_avoid": period_rows(dates_to_avoid(request.user, witness)),
+            "language": language_words(witness.language),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def witness_language(request, pk: int):
+    """Change the language a witness is written to in: their texts, page and invites."""
+    witness = get_object_or_404(_visible_witnesses(request.user), pk=pk)
+    require(request.user, "schedule")
+    status = 200
+    if request.method == "POST":
+        form = WitnessLanguageForm(request.POST)
+        if form.is_valid():
+            try:
+                services.witness_update(witness=witness, language=form.cleaned_data["language"])
+            except DomainError as refusal:  # anonymised: their record is read-only
+                add_refusal(form, refusal, {"language": "language"})
+            else:
+                words = language_words(witness.language)
+                messages.success(request, format_html("{} is written to in {}.", witness, words))
+                return redirect("web:witness", pk=witness.pk)
+        status = 400
+    else:
+        form = WitnessLanguageForm(initial={"language": witness.language})
+    return render(
+        request,
+        "web/witness_language.html",
+        {
+            "witness": witness,
+            "form": form,
+            "errors": error_links(form),
+            "radios": language_radios(witness.force, changing=True),
+        },
+        status=status,
     )
 
 
 urlpatterns = [
     path("witnesses/", witness_list, name="witnesses"),
     path("witnesses/<int:pk>/", witness_page, name="witness"),
+    path("witnesses/<int:pk>/language/", witness_language, name="witness-language"),
 ]

@@ -41,7 +41,7 @@ from bookings import services
 from bookings.models import Booking, Hearing, HearingStatus, Outcome, WitnessType
 from core.clock import at_london, local
 from core.errors import DomainError
-from demo import court_lists, data, readiness, reference
+from demo import court_lists, data, readiness, reference, welsh
 from demo.planner import (
     DayPlanner,
     PlannedBooking,
@@ -211,6 +211,14 @@ def cancel_one(new, now, created: Counter) -> None:
         created["bookings cancelled"] += 1
 
 
+def seed_welsh_trial(courts, suites, today, created: Counter, notes: list[str]) -> list[str]:
+    """Gwent's trial on the next working day and its witnesses' bookings (demo/welsh.py)."""
+    hearing, is_new = get_or_create_hearing(welsh.trial(courts, today), created)
+    if not is_new:
+        return []  # listed by an earlier run, with the bookings it has
+    return welsh.book_witnesses(hearing, suites, created, notes)
+
+
 def in_window(days: list[date]) -> Q:
     """Hearings on the seeded days."""
     return Q(
@@ -255,6 +263,7 @@ class Command(AuditedCommand):
             )
             demo_suites = {suite.pk: suite for suite in suites.values()}
             seed_schedule(days, planner_for, demo_suites, now, created, notes)
+            booked_in_welsh = seed_welsh_trial(courts, suites, today, created, notes)
             readiness.seed_suite_endpoints(suites, created)
             readiness.seed_court_links(today, created)
             avoiding = readiness.seed_dates_to_avoid(today, created)
@@ -271,7 +280,9 @@ class Command(AuditedCommand):
                 f"{court_lists.revision_words(revision)}; its witnesses are texted."
                 for revision in revisions
             ]
-        said = [f"Dates to avoid: {line}." for line in avoiding]
+        said = [f"Dates to avoid: {line}." for line in avoiding] + [
+            f"{line}." for line in booked_in_welsh
+        ]
         self._report(days, created, notes, said + arriving)
 
     def _report(

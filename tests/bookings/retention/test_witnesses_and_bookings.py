@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 
+from accounts.models import AuditEntry
 from bookings import services
 from bookings.models import AttentionKind, BookingStatus, Witness
 from tests.factories import HearingFactory, SuiteFactory, london
@@ -72,6 +74,26 @@ def test_a_witness_never_booked_is_anonymised_90_days_after_they_were_last_chang
     assert plan.counts["witnesses_unbooked"] == 1
     witness.refresh_from_db()
     assert (witness.full_name, str(witness.phone), witness.email) == ("Anonymised witness", "", "")
+
+
+def test_a_witnesss_language_stays_when_they_are_anonymised(booking, amelia):
+    # Row 21: it identifies no one, and says what their texts were in, as the type and force do
+    services.witness_update(witness=amelia, language="cy")
+
+    sweep()
+
+    amelia.refresh_from_db()
+    assert amelia.full_name == "Anonymised witness"
+    assert (amelia.language, amelia.witness_type, amelia.force.code) == (
+        "cy",
+        "police_officer",
+        "sussex",
+    )
+    # and the audit log still says when it changed, and from what to what
+    about_her = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Witness), object_id=amelia.pk
+    )
+    assert ["en", "cy"] in [(e.changes or {}).get("language") for e in about_her]
 
 
 # --- Bookings, their history, hearings and attention flags ----------------------------------------

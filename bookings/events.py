@@ -20,6 +20,8 @@ booking_cancelled = Signal()
 #: A witness's mobile number (`"sms"`) or email address (`"email"`) changed, after the save.
 #: Arguments: `witness`, `channels` (the set of channels that changed).
 witness_contact_changed = Signal()
+#: A witness's language changed, after the save. Arguments: `witness`.
+witness_language_changed = Signal()
 #: A witness is being anonymised: every receiver scrubs what it keeps of them and returns a
 #: dict of counts by what it scrubbed. Arguments: `witness_id`, `phone`, `email`, `scrub`
 #: (a function from text to scrubbed text), `dry_run` (count, change nothing).

@@ -348,3 +348,24 @@ def witness_contact_changed(*, witness: Witness, channels: set[str]) -> list[Mes
     Message.objects.bulk_create(planned)
     _dispatch_after_commit(planned)
     return planned
+
+
+def witness_language_changed(*, witness: Witness) -> int:
+    """The witness is now written to in another language: the texts still waiting for them
+    (their reminders above all, written when the booking was made) are written again in it
+    before they go. A text a worker has claimed goes as it was. Returns how many changed."""
+    waiting = Message.objects.filter(
+        booking__witness=witness,
+        channel=Channel.SMS,
+        audience=Audience.WITNESS,
+        status=Status.PENDING,
+    ).select_related("booking__suite", "booking__hearing__court")
+    rewritten = 0
+    for message in waiting:
+        message.booking.witness = witness
+        body = texts.sms_text(message.booking, message.kind).body
+        if body != message.body:
+            rewritten += Message.objects.filter(pk=message.pk, status=Status.PENDING).update(
+                body=body, updated_at=timezone.now()
+            )
+    return rewritten

@@ -42,6 +42,11 @@ def _witness_contact_changed(sender, *, witness, channels, **kwargs):
     outbox.witness_contact_changed(witness=witness, channels=channels)
 
 
+@receiver(events.witness_language_changed, dispatch_uid="notifications.witness_language")
+def _witness_language_changed(sender, *, witness, **kwargs):
+    outbox.witness_language_changed(witness=witness)
+
+
 @receiver(events.witness_anonymising, dispatch_uid="notifications.witness_anonymising")
 def _witness_anonymising(sender, *, witness_id, phone, email, scrub, dry_run, **kwargs):
     return retention.witness_messages_anonymise(

@@ -43,6 +43,7 @@ def witness_update(*, witness: Witness, **fields) -> Witness:
     """Change a witness's details. Messages still waiting go to the new number or address
     (the sender reads them when it sends), and a new number's opt-out state is the ledger's."""
     before = {"sms": witness.sms_number, "email": witness.email}
+    language_before = witness.language
     for name, value in fields.items():
         setattr(witness, name, value)
     rules.check_witness_fields(witness.witness_type, witness.collar_number)
@@ -52,6 +53,8 @@ def witness_update(*, witness: Witness, **fields) -> Witness:
     witness.save()
     changed = {channel for channel in after if after[channel] != before[channel]}
     events.witness_contact_changed.send(sender=Witness, witness=witness, channels=changed)
+    if witness.language != language_before:
+        events.witness_language_changed.send(sender=Witness, witness=witness)
     return witness
 
 

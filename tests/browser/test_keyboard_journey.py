@@ -75,8 +75,8 @@ def button(name):
 def test_a_scheduler_books_and_cancels_with_the_keyboard_alone(
     page,
     scheduler,
-    brighton_day,
-    twilio,  # noqa: F811
+    brighton_day,  # noqa: F811 (the fixture imported above)
+    twilio,
 ):
     hearing, witness = brighton_day
     page.goto(f"{page.base}/sign-in/")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection, connections
 from django.test.utils import override_settings
 from django.urls import reverse
 from pytest_django.live_server_helper import LiveServer
@@ -124,12 +124,17 @@ def db(django_db_setup, django_db_blocker):
     (on SQLite, BEGIN IMMEDIATE: the server's thread could not write a session) and
     `transactional_db` would empty the database after every test. Here the database is open
     for the module, outside any transaction, and afterwards emptied and its connections closed,
-    as a transactional test leaves it."""
+    as a transactional test leaves it, but with what the migrations put in."""
     with django_db_blocker.unblock():
+        # What the migrations put in (the report's national assumptions, say), restored after
+        # the flush: these tests run among the non-transactional ones (pytest-django orders by
+        # the `db` fixture), so the tests after them expect the database as migrated.
+        migrated = connection.creation.serialize_db_to_string()
         try:
             yield
         finally:
-            call_command("flush", interactive=False, verbosity=0)
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(migrated)
             connections.close_all()
 
 

@@ -133,7 +133,13 @@ def db(django_db_setup, django_db_blocker):
         try:
             yield
         finally:
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            call_command(
+                "flush",
+                interactive=False,
+                verbosity=0,
+                inhibit_post_migrate=True,
+                reset_sequences=False,  # the restored rows keep their ids: no reuse
+            )
             connection.creation.deserialize_db_from_string(migrated)
             connections.close_all()
 

@@ -47,6 +47,7 @@ PK_OBJECT = {
     "witnesses": "witness",
     "calendar-feeds": "feed_token",
     "court-lists": "court",
+    "courts": "court",  # a court's day sheet
 }
 OTHER_KEYWORDS = {
     "flag_pk": "flag",

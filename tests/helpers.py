@@ -48,7 +48,7 @@ def queries_for(client, url: str) -> int:
 
 
 def move_form(booking, suite, start: str, end: str) -> dict:
-    """The booking page's form that moves `booking` to `suite` from `start` to `end` ("14:00")
+    """The move page's form that moves `booking` to `suite` from `start` to `end` ("14:00")
     on Wednesday 24 March 2027."""
     return {
         "reschedule-version": booking.version,

@@ -206,6 +206,7 @@ def build_staff_day() -> SimpleNamespace:
         suite=suite,
         hearing=hearing,
         booking=booking,
+        civilian=civilian,
         change=change,
         closure=closure,
         feed=feed,

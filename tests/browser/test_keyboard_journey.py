@@ -1,6 +1,7 @@
-"""A scheduler who uses no mouse: signs in, books a witness and cancels the booking with the
-keyboard alone (Tab, the arrow keys, Space and Enter), and can see where the focus is at every
-step (WCAG 2.2: 2.1.1 Keyboard, 2.4.7 Focus Visible)."""
+"""A scheduler who uses no mouse: signs in, books a witness and cancels the booking (its own
+page, then checking the answers) with the keyboard alone (Tab, the arrow keys, Space and
+Enter), and can see where the focus is at every step (WCAG 2.2: 2.1.1 Keyboard, 2.4.7 Focus
+Visible)."""
 
 import re
 
@@ -111,8 +112,12 @@ def test_a_scheduler_books_and_cancels_with_the_keyboard_alone(
     assert re.search(r"Booking VS-\w{6} made", banner.inner_text())
     booking = Booking.objects.get(witness=witness)
 
+    tab_to(page, lambda el: el["tag"] == "A" and el["text"].startswith("Cancel the booking"))
+    submit(page)
     tab_to(page, lambda el: el["label"].startswith("Why is the booking cancelled?"))
     page.keyboard.type("Defence accepted the statement")
+    tab_to(page, button("Continue"))
+    submit(page)
     tab_to(page, button("Cancel booking"))
     submit(page)
     page.locator(".govuk-notification-banner").wait_for()

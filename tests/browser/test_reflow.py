@@ -12,6 +12,8 @@ browser context per role and width, each reusing its page."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
@@ -45,6 +47,15 @@ def _url(name: str, *objects: str):
     return lambda day: reverse(f"web:{name}", args=[_pk(day, path) for path in objects] or None)
 
 
+def _query(name: str, **params: str):
+    """The address of page `name` with a query of the day's objects' primary keys."""
+    return lambda day: (
+        reverse(f"web:{name}")
+        + "?"
+        + urlencode({key: _pk(day, path) for key, path in params.items()})
+    )
+
+
 def _pk(day, path: str) -> int:
     thing = day
     for part in path.split("."):
@@ -63,9 +74,19 @@ EVERY_ROLES_PAGES = {
 }
 
 #: The other pages (forms, lists behind a page, confirmations), each for the role that works on
-#: it most, at both widths. Not here: the booking's action pages and the steps of booking a
-#: witness, which another part of #19 is rebuilding (one thing per page).
+#: it most, at both widths. The pages a form posts to (checking a move or a cancellation) are
+#: in test_the_check_pages_reflow_and_axe_finds_nothing.
 FURTHER_PAGES = {
+    "book-suite": (_query("book-suite", hearing="hearing", witness="civilian"), "scheduler"),
+    "book-confirm": (
+        _query("book-confirm", hearing="hearing", witness="civilian", suite="suite"),
+        "scheduler",
+    ),
+    "booking-reschedule": (_url("booking-reschedule", "booking"), "scheduler"),
+    "booking-cancel": (_url("booking-cancel", "booking"), "scheduler"),
+    "booking-check-in": (_url("booking-check-in", "booking"), "suite manager"),
+    "booking-outcome": (_url("booking-outcome", "booking"), "suite manager"),
+    "booking-video-link": (_url("booking-video-link", "booking"), "court user"),
     "suite-hours": (_url("suite-hours", "suite"), "suite manager"),
     "suite-video": (_url("suite-video", "suite"), "suite manager"),
     "suite-closures": (_url("suite-closures", "suite"), "suite manager"),
@@ -258,3 +279,27 @@ def test_the_sign_in_page_reflows_and_axe_finds_nothing(browser, staff_day, widt
         assert accessibility_violations(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [NARROW, WIDE])
+@pytest.mark.parametrize(
+    ("action", "fill"),
+    [
+        ("booking-reschedule", {}),  # the booking's own time and suite: nothing would change
+        ("booking-cancel", {"Why is the booking cancelled?": "Defence accepted the statement"}),
+    ],
+)
+def test_the_check_pages_reflow_and_axe_finds_nothing(
+    signed_in_page, staff_day, action, fill, width
+):
+    page = signed_in_page("scheduler", width)
+    page.goto(staff_day.base + reverse(f"web:{action}", args=[staff_day.booking.pk]))
+    for label, value in fill.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.locator("h1").inner_text() == "Check your answers"
+    wider = sideways_scroll(page)
+    assert not wider, f"{action}'s check page is {wider['scroll_width']}px wide at {width}px"
+    found = accessibility_violations(page)
+    assert not found, f"{action}'s check page at {width}px: axe finds {found}"

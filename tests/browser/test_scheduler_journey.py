@@ -119,18 +119,30 @@ def test_a_scheduler_books_moves_and_cancels_then_reads_the_report(
     assert "Delivered" in page.locator("#messages").inner_text()
     check(page, "05-booking")
 
-    # move it to the late morning
+    # move it to the late morning: the form on its own page, then the answers and the text
+    page.get_by_role("link", name=re.compile(r"^Move the booking VS-")).click()
     page.get_by_label("From").fill("11:00")
     page.get_by_label("Until").fill("12:00")
+    page.get_by_role("button", name="Continue").click()
+    assert "Time 11:00 to 12:00" in " ".join(
+        page.locator(".govuk-summary-list").inner_text().split()
+    )
+    assert "11:00" in page.locator("#text-preview").inner_text()
+    check(page, "05b-booking-move-check")
+    booking.refresh_from_db()
+    assert local(booking.starts_at).time() != time(11)  # nothing moves before the person confirms
     page.get_by_role("button", name="Move booking").click()
     assert "moved" in page.locator(".govuk-notification-banner").inner_text().lower()
     booking.refresh_from_db()
     assert local(booking.starts_at).time() == time(11)
 
     # cancel it, with a reason
-    page.get_by_role("button", name="Cancel booking").click()
+    page.get_by_role("link", name=re.compile(r"^Cancel the booking VS-")).click()
+    page.get_by_role("button", name="Continue").click()
     assert "Enter why the booking is cancelled" in page.locator(".govuk-error-summary").inner_text()
     page.get_by_label("Why is the booking cancelled?").fill("Defence accepted the statement")
+    page.get_by_role("button", name="Continue").click()
+    assert "no longer needed" in page.locator("#text-preview").inner_text()
     page.get_by_role("button", name="Cancel booking").click()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED

@@ -123,9 +123,15 @@ GET    /book/suite/                                      302  302   302      302
 GET    /book/confirm/                                    302  302   302      302      403      403      403
 POST   /book/confirm/                                    302  302   302      302      403      403      403      empty
 GET    /bookings/{booking}/                              302  200   200|404  200|404  200|404  200|404  200|404
+GET    /bookings/{booking}/reschedule/                   302  200   200|404  200|404  403|404  403|404  403|404
 POST   /bookings/{booking}/reschedule/                   302  400   400|404  400|404  403|404  403|404  403|404  empty
+POST   /bookings/{booking}/reschedule/check/             302  400   400|404  400|404  403|404  403|404  403|404  empty
+GET    /bookings/{booking}/cancel/                       302  200   200|404  200|404  403|404  403|404  403|404
 POST   /bookings/{booking}/cancel/                       302  400   400|404  400|404  403|404  403|404  403|404  empty
+POST   /bookings/{booking}/cancel/check/                 302  400   400|404  400|404  403|404  403|404  403|404  empty
+GET    /bookings/{booking}/check-in/                     302  200   200|404  200|404  200|404  403|404  403|404
 POST   /bookings/{booking}/check-in/                     302  400   400|404  400|404  400|404  403|404  403|404  empty
+GET    /bookings/{booking}/outcome/                      302  200   200|404  200|404  200|404  403|404  403|404
 POST   /bookings/{booking}/outcome/                      302  400   400|404  400|404  400|404  403|404  403|404  empty
 POST   /bookings/{booking}/attention/{flag}/resolve/     302  302   302|404  302|404  403|404  403|404  403|404  empty
 GET    /bookings/{booking}/video-link/                   302  200   200|404  200|404  403|404  200|404  200|404

@@ -7,6 +7,7 @@ import pytest
 
 from bookings import services
 from tests.factories import SuiteFactory
+from tests.notifications.conftest import fake_twilio  # noqa: F401 (a fixture, for the pages that text)
 
 
 @pytest.fixture

@@ -49,9 +49,17 @@ def test_moving_or_cancelling_their_booking_promises_no_text(
         actor=scheduler, hearing=hearing, witness=stopped, suite=suite
     )
 
-    booking_page = text(browser.get(reverse("web:booking", args=[booking.pk])))
-    assert "Cancel the booking" in booking_page
-    assert PROMISE not in booking_page  # the cancel form promises no stand-down text
+    cancel_page = text(browser.get(reverse("web:booking-cancel", args=[booking.pk])))
+    assert "Cancel the booking" in cancel_page
+    assert "check the text" not in cancel_page  # the cancel page promises no stand-down text
+    check = text(
+        browser.post(
+            reverse("web:booking-cancel-check", args=[booking.pk]),
+            {"cancel-version": booking.version, "cancel-reason": "Defendant pleaded guilty"},
+        )
+    )
+    assert "The witness replied STOP to our texts, so they will not get one." in check
+    assert "The text the witness will get" not in check
 
     moved = browser.post(
         reverse("web:booking-reschedule", args=[booking.pk]),

@@ -167,7 +167,7 @@ def test_moving_a_booking_onto_leave_is_stopped_then_moved_with_a_reason(
     )
     url = reverse("web:booking-reschedule", args=[booking.pk])
 
-    page = text(browser.get(reverse("web:booking", args=[booking.pk])))
+    page = text(browser.get(url))
     refused = browser.post(url, move_form(booking, suite, "14:00", "16:00"))
     moved = browser.post(
         url,
